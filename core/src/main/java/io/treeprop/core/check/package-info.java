@@ -1,0 +1,2 @@
+/** Finite-difference gradient checking of layers, activations and losses. */
+package io.treeprop.core.check;

@@ -1,0 +1,40 @@
+package io.treeprop.core.layer;
+
+import io.treeprop.core.model.ParamLayout;
+import io.treeprop.core.tensor.Shape;
+
+/**
+ * A compiled layer: configuration and shapes only, never parameter values or per-batch buffers (those come
+ * through the {@link Frame}). Instances are immutable and shared by all threads.
+ *
+ * <p>Call order for one batch: {@link #forward} for every layer in order, then {@link #backward} in reverse.
+ * {@code backward} adds into the gradient slice (it never overwrites), so partial sums over several batches or
+ * partitions compose. Inputs and outputs are row-major {@code [batch, shape.size()]}.
+ */
+public interface Layer {
+  /** Shape of one input example. */
+  Shape inputShape();
+
+  /** Shape of one output example. */
+  Shape outputShape();
+
+  /**
+   * Declares this layer's parameter and state blocks, in the order they are laid out. Weights first, then
+   * biases, by convention. The default declares nothing.
+   */
+  default void declare(ParamLayout.Builder layout) {}
+
+  /** True when the layer has a gradient; threshold units (sign, step) are inference-only. */
+  default boolean differentiable() {
+    return true;
+  }
+
+  /** {@code out = f(in)} for {@code f.batch()} rows. In training mode a layer may also write {@link Frame#newState()}. */
+  void forward(Frame f);
+
+  /**
+   * Given {@code dOut}, adds this layer's parameter gradient into {@code grad} and, when {@code f.dIn()} is not
+   * null, writes (overwrites) the gradient with respect to the input into it.
+   */
+  void backward(Frame f);
+}

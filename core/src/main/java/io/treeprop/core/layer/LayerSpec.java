@@ -1,0 +1,117 @@
+package io.treeprop.core.layer;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.treeprop.core.init.Initializer;
+import io.treeprop.core.tensor.Shape;
+
+/**
+ * The serializable description of a layer; {@link #compile} turns it into a {@link Layer} for a given input
+ * shape. Specs are values: they round-trip through JSON ({@code {"type": "dense", "units": 256}}) and validate
+ * themselves on construction.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = LayerSpec.Dense.class, name = "dense"),
+    @JsonSubTypes.Type(value = LayerSpec.Activation.class, name = "activation"),
+    @JsonSubTypes.Type(value = LayerSpec.Dropout.class, name = "dropout"),
+})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public sealed interface LayerSpec {
+  /**
+   * Compiles this spec for an input shape.
+   *
+   * @param next the spec that follows, or null for the last layer (dense picks its default initializer from it)
+   */
+  Layer compile(Shape input, LayerSpec next);
+
+  /**
+   * Fully connected layer {@code y = x·W + b}, {@code W: [in, out]}.
+   *
+   * @param init weight initializer; null picks He for a following ReLU-family activation, Xavier otherwise
+   * @param bias whether to add a bias (default true)
+   */
+  record Dense(int units, Initializer init, Boolean bias) implements LayerSpec {
+    public Dense {
+      if (units <= 0) {
+        throw new IllegalArgumentException("dense.units (" + units + ") must be a positive integer");
+      }
+    }
+
+    public Dense(int units) {
+      this(units, null, null);
+    }
+
+    /** Whether a bias is added (default true). */
+    public boolean hasBias() {
+      return bias == null || bias;
+    }
+
+    @Override
+    public Layer compile(Shape input, LayerSpec next) {
+      Initializer w = init;
+      if (w == null) {
+        w = next instanceof Activation a && a.function().rectifier()
+            ? new Initializer.HeNormal() : new Initializer.XavierUniform();
+      }
+      return new DenseLayer(input, units, w, hasBias());
+    }
+  }
+
+  /**
+   * An activation function applied element-wise (softmax: per row).
+   *
+   * @param alpha slope for leaky ReLU, saturation for ELU; null for the default; must be null for the others
+   */
+  record Activation(ActivationFunction function, Float alpha) implements LayerSpec {
+    public Activation {
+      if (function == null) {
+        throw new IllegalArgumentException("activation.function is required; one of sigmoid, tanh, relu, "
+            + "leaky_relu, elu, softplus, identity, softmax, sign, step");
+      }
+      if (alpha != null) {
+        if (function != ActivationFunction.LEAKY_RELU && function != ActivationFunction.ELU) {
+          throw new IllegalArgumentException("activation.alpha is only for leaky_relu and elu, not "
+              + function.jsonName());
+        }
+        if (!Float.isFinite(alpha) || alpha < 0) {
+          throw new IllegalArgumentException("activation.alpha (" + alpha + ") must be a finite number >= 0");
+        }
+      }
+    }
+
+    public Activation(ActivationFunction function) {
+      this(function, null);
+    }
+
+    /** The alpha in force. */
+    public float effectiveAlpha() {
+      return alpha != null ? alpha : function.defaultAlpha();
+    }
+
+    @Override
+    public Layer compile(Shape input, LayerSpec next) {
+      return new ActivationLayer(input, function, effectiveAlpha());
+    }
+  }
+
+  /**
+   * Inverted dropout: in training each unit is zeroed with probability {@code rate} and the survivors scaled by
+   * {@code 1/(1-rate)}; inference is the identity. Masks are a pure function of the pass seed.
+   *
+   * <pre>Srivastava et al., "Dropout: A Simple Way to Prevent Neural Networks from Overfitting", JMLR 2014</pre>
+   */
+  record Dropout(float rate) implements LayerSpec {
+    public Dropout {
+      if (!(rate >= 0 && rate < 1)) {
+        throw new IllegalArgumentException("dropout.rate (" + rate + ") must be in [0, 1)");
+      }
+    }
+
+    @Override
+    public Layer compile(Shape input, LayerSpec next) {
+      return new DropoutLayer(input, rate);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package io.treeprop.core.model;
+
+import io.treeprop.core.layer.Frame;
+import io.treeprop.core.layer.Layer;
+import io.treeprop.core.layer.LayerSpec;
+import io.treeprop.core.random.Seeds;
+import io.treeprop.core.tensor.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A compiled sequential network: its layers, their shapes and the {@link ParamLayout}. Holds no parameter
+ * values; every pass takes the flat parameter (and state) vector, so one network serves any number of threads,
+ * each with its own {@link Workspace}.
+ */
+public final class Network {
+  private final NetworkSpec spec;
+  private final Shape input;
+  private final List<Layer> layers;
+  private final ParamLayout layout;
+
+  /** Builds a network from already-compiled layers (custom layers, tests); {@link #spec()} is then null. */
+  public Network(Shape input, List<Layer> layers) {
+    this(null, input, layers);
+  }
+
+  private Network(NetworkSpec spec, Shape input, List<Layer> layers) {
+    if (layers.isEmpty()) {
+      throw new IllegalArgumentException("network.layers is empty: a network needs at least one layer");
+    }
+    Shape s = input;
+    ParamLayout.Builder b = new ParamLayout.Builder();
+    for (int i = 0; i < layers.size(); i++) {
+      Layer l = layers.get(i);
+      if (!l.inputShape().equals(s)) {
+        throw new IllegalArgumentException("layer " + i + " expects input " + l.inputShape() + " but receives " + s);
+      }
+      b.beginLayer(i + "/");
+      l.declare(b);
+      s = l.outputShape();
+    }
+    this.spec = spec;
+    this.input = input;
+    this.layers = List.copyOf(layers);
+    this.layout = b.build();
+  }
+
+  /**
+   * Compiles a spec: each layer for the shape its predecessor outputs.
+   *
+   * @throws IllegalArgumentException naming the layer index and the shape rule it breaks
+   */
+  public static Network compile(NetworkSpec spec) {
+    List<LayerSpec> specs = spec.layers();
+    List<Layer> layers = new ArrayList<>(specs.size());
+    Shape s = spec.input();
+    for (int i = 0; i < specs.size(); i++) {
+      Layer l;
+      try {
+        l = specs.get(i).compile(s, i + 1 < specs.size() ? specs.get(i + 1) : null);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("network.layers[" + i + "]: " + e.getMessage(), e);
+      }
+      layers.add(l);
+      s = l.outputShape();
+    }
+    return new Network(spec, spec.input(), layers);
+  }
+
+  /** The spec this was compiled from, or null for a network built from layers. */
+  public NetworkSpec spec() {
+    return spec;
+  }
+
+  public Shape inputShape() {
+    return input;
+  }
+
+  public Shape outputShape() {
+    return layers.get(layers.size() - 1).outputShape();
+  }
+
+  public List<Layer> layers() {
+    return layers;
+  }
+
+  public ParamLayout layout() {
+    return layout;
+  }
+
+  /** True when every layer has a gradient (no threshold units). */
+  public boolean trainable() {
+    return layers.stream().allMatch(Layer::differentiable);
+  }
+
+  /** Fresh parameters from the layers' initializers, a pure function of {@code seed}. */
+  public float[] initParams(long seed) {
+    return layout.initParams(Seeds.derive(seed, Seeds.INIT));
+  }
+
+  /** Fresh state (running statistics at their neutral values). */
+  public float[] initState() {
+    return layout.initState();
+  }
+
+  /** A workspace for batches of up to {@code capacity} rows; with {@code inputGradient}, backward also fills dX. */
+  public Workspace newWorkspace(int capacity, boolean inputGradient) {
+    return new Workspace(this, capacity, inputGradient);
+  }
+
+  /**
+   * Runs all layers on the first {@code batch} rows of {@code ws.input()}.
+   *
+   * @param training dropout active and state collected into {@code ws.newState()}
+   * @param seed the pass seed; each layer gets {@code derive(seed, layerIndex)}
+   * @return the output buffer {@code [batch, outputSize]} (owned by the workspace)
+   */
+  public float[] forward(Workspace ws, float[] params, float[] state, int batch, boolean training, long seed) {
+    checkPass(ws, params, state, batch);
+    if (training && state.length > 0) {
+      System.arraycopy(state, 0, ws.newState(), 0, state.length);
+    }
+    for (int i = 0; i < layers.size(); i++) {
+      Frame f = ws.frame(i);
+      f.bind(params, layout.paramOffset(i), state, training ? ws.newState() : null, layout.stateOffset(i), batch,
+          training, Seeds.derive(seed, Seeds.DROPOUT, i));
+      layers.get(i).forward(f);
+    }
+    return ws.activation(layers.size() - 1);
+  }
+
+  /**
+   * Back-propagates from {@code ws.delta(top - 1)} (the gradient w.r.t. the output of layer {@code top - 1},
+   * written by the loss) through layers {@code top - 1 … 0}, adding parameter gradients into {@code grad}. Pass
+   * {@code top = layers().size()} normally, one less to start below a fused output activation.
+   */
+  public void backward(Workspace ws, float[] grad, int top) {
+    if (grad.length != layout.paramCount()) {
+      throw new IllegalArgumentException("gradient vector has " + grad.length + " floats, the network "
+          + layout.paramCount());
+    }
+    int bottom = ws.inputGradient() != null ? 0 : firstLayerWithParams();
+    for (int i = top - 1; i >= bottom; i--) {
+      Frame f = ws.frame(i);
+      f.bindGradient(grad, layout.paramOffset(i));
+      layers.get(i).backward(f);
+    }
+  }
+
+  private int firstLayerWithParams() {
+    for (int i = 0; i < layers.size(); i++) {
+      if (i + 1 >= layers.size() ? layout.paramCount() > layout.paramOffset(i)
+          : layout.paramOffset(i + 1) > layout.paramOffset(i)) {
+        return i;
+      }
+    }
+    return layers.size();
+  }
+
+  private void checkPass(Workspace ws, float[] params, float[] state, int batch) {
+    if (params.length != layout.paramCount()) {
+      throw new IllegalArgumentException("parameter vector has " + params.length + " floats, the network expects "
+          + layout.paramCount());
+    }
+    if (state.length != layout.stateCount()) {
+      throw new IllegalArgumentException("state vector has " + state.length + " floats, the network expects "
+          + layout.stateCount());
+    }
+    if (batch < 0 || batch > ws.capacity()) {
+      throw new IllegalArgumentException("batch of " + batch + " rows does not fit a workspace of " + ws.capacity());
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package io.treeprop.core.train;
+
+import io.treeprop.core.loss.Loss;
+import io.treeprop.core.model.EpochMetrics;
+import io.treeprop.core.model.Model;
+import io.treeprop.core.model.Network;
+import io.treeprop.core.model.NetworkSpec;
+import io.treeprop.core.model.TrainingSummary;
+import io.treeprop.core.model.Workspace;
+import io.treeprop.core.optim.OptimizerState;
+import io.treeprop.core.random.Seeds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single-JVM reference trainer: epochs of mini-batches over a shuffled order, the average gradient of each
+ * batch, one {@link io.treeprop.core.optim.Updater} step per batch, an optional validation pass per epoch and early
+ * stopping. The Spark trainer computes the same steps data-parallel; this one is the reference for its tests.
+ *
+ * <p>Holds configuration only: each {@link #fit} call builds its own state and generators.
+ */
+public final class LocalTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalTrainer.class);
+
+  private final TrainConfig config;
+  private final Consumer<EpochMetrics> listener;
+
+  public LocalTrainer(TrainConfig config) {
+    this(config, m -> {});
+  }
+
+  /** @param listener called after every epoch */
+  public LocalTrainer(TrainConfig config, Consumer<EpochMetrics> listener) {
+    this.config = config;
+    this.listener = listener;
+  }
+
+  /**
+   * Trains a fresh network.
+   *
+   * @param validation held-out rows, or null to split {@code validationFraction} off {@code train}
+   * @throws IllegalArgumentException for data the loss or network cannot take (naming the row and value)
+   * @throws IllegalStateException when the loss becomes NaN or infinite (divergence)
+   */
+  public Model fit(NetworkSpec spec, Loss loss, Dataset train, Dataset validation) {
+    Network net = spec.compile();
+    Objective objective = new Objective(net, loss);
+    objective.requireTrainable();
+    int outputs = net.outputShape().size();
+    if (train.features() != net.inputShape().size()) {
+      throw new IllegalArgumentException("the network takes " + net.inputShape().size() + " features per row "
+          + "(input " + net.inputShape() + "), the training data has " + train.features());
+    }
+    train.validate(loss, outputs);
+    if (validation == null && config.validationFraction() > 0) {
+      Dataset[] split = split(train);
+      train = split[0];
+      validation = split[1];
+    } else if (validation != null) {
+      validation.validate(loss, outputs);
+    }
+    if (config.earlyStopping() != null && config.earlyStopping().monitor().needsValidation() && validation == null) {
+      throw new IllegalArgumentException("earlyStopping.monitor " + config.earlyStopping().monitor().jsonName()
+          + " needs validation data: give a validation set or a validationFraction above 0");
+    }
+    return run(objective, spec, train, validation);
+  }
+
+  private Dataset[] split(Dataset data) {
+    int[] perm = permutation(data.rows(), Seeds.derive(config.seed(), Seeds.SPLIT));
+    int nVal = (int) Math.round(data.rows() * config.validationFraction());
+    if (nVal < 1 || nVal >= data.rows()) {
+      throw new IllegalArgumentException("validationFraction " + config.validationFraction() + " of " + data.rows()
+          + " rows leaves " + nVal + " validation and " + (data.rows() - nVal) + " training rows; both need >= 1");
+    }
+    return new Dataset[] {data.subset(perm, nVal, data.rows() - nVal), data.subset(perm, 0, nVal)};
+  }
+
+  private Model run(Objective objective, NetworkSpec spec, Dataset train, Dataset validation) {
+    Network net = objective.network();
+    float[] params = net.initParams(config.seed());
+    float[] state = net.initState();
+    OptimizerState opt = config.updater().optimizer().newState(params.length);
+    int[] decay = config.updater().decayRanges(net.layout());
+    int b = Math.min(config.batchSize(), train.rows());
+    Workspace ws = net.newWorkspace(b, false);
+    float[] y = new float[b * train.targetWidth()];
+    float[] w = train.w() == null ? null : new float[b];
+    float[] grad = new float[params.length];
+    EarlyStopping.Tracker tracker = config.earlyStopping() == null ? null : config.earlyStopping().newTracker();
+    float[] bestParams = null;
+    float[] bestState = null;
+    List<EpochMetrics> history = new ArrayList<>();
+    String stop = "completed " + config.epochs() + " epochs";
+    long start = System.nanoTime();
+    for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+      long t0 = System.nanoTime();
+      int[] perm = permutation(train.rows(), Seeds.derive(config.seed(), Seeds.SHUFFLE, epoch));
+      BatchStats epochStats = new BatchStats();
+      for (int from = 0; from < train.rows(); from += b) {
+        int n = Math.min(b, train.rows() - from);
+        train.gather(perm, from, n, ws.input(), y, w);
+        java.util.Arrays.fill(grad, 0f);
+        BatchStats s = new BatchStats();
+        long step = opt.step();
+        objective.accumulateGradient(ws, params, state, y, w, n, Seeds.derive(config.seed(), step), grad, s);
+        if (!Double.isFinite(s.lossSum)) {
+          throw new IllegalStateException("training diverged: the loss is " + s.lossSum + " at epoch " + epoch
+              + ", step " + step + "; lower the learning rate (now " + config.updater().rate(step) + ") or add "
+              + "gradient clipping");
+        }
+        scale(grad, s.weightSum);
+        config.updater().applyInPlace(params, grad, opt, decay);
+        if (state.length > 0) {
+          System.arraycopy(ws.newState(), 0, state, 0, state.length);
+        }
+        epochStats.merge(s);
+      }
+      BatchStats val = validation == null ? null : Evaluation.evaluate(objective, params, state, validation, b);
+      EpochMetrics m = new EpochMetrics(epoch, opt.step(), epochStats.meanLoss(), epochStats.accuracy(),
+          val == null ? null : val.meanLoss(), val == null ? null : val.accuracy(),
+          config.updater().rate(Math.max(0, opt.step() - 1)), (System.nanoTime() - t0) / 1e9);
+      history.add(m);
+      log(m, train.rows());
+      listener.accept(m);
+      if (tracker != null) {
+        Double v = config.earlyStopping().monitor().read(m);
+        if (tracker.observe(epoch, v)) {
+          bestParams = params.clone();
+          bestState = state.clone();
+        } else if (tracker.shouldStop()) {
+          stop = "early stopping: " + config.earlyStopping().monitor().jsonName() + " did not improve for "
+              + config.earlyStopping().patience() + " epochs (best " + tracker.best() + " at epoch "
+              + tracker.bestEpoch() + ")";
+          break;
+        }
+      }
+    }
+    Integer bestEpoch = null;
+    if (tracker != null && config.earlyStopping().restoreBest() && bestParams != null) {
+      params = bestParams;
+      state = bestState;
+      bestEpoch = tracker.bestEpoch();
+    }
+    TrainingSummary summary = new TrainingSummary(history, bestEpoch, stop, opt.step(),
+        (System.nanoTime() - start) / 1e9);
+    return new Model(spec, params, state, objective.loss(), List.of(), summary, Map.of());
+  }
+
+  private static void scale(float[] grad, double weightSum) {
+    if (weightSum <= 0) {
+      java.util.Arrays.fill(grad, 0f);
+      return;
+    }
+    float inv = (float) (1.0 / weightSum);
+    for (int i = 0; i < grad.length; i++) {
+      grad[i] *= inv;
+    }
+  }
+
+  private void log(EpochMetrics m, int rows) {
+    if (LOG.isInfoEnabled()) {
+      LOG.info(String.format("epoch %d/%d  step %d  loss %.4f%s%s%s  lr %.3g  %.1f s  %,.0f samples/s",
+          m.epoch(), config.epochs(), m.step(), m.trainLoss(),
+          m.trainAccuracy() == null ? "" : String.format("  acc %.4f", m.trainAccuracy()),
+          m.validationLoss() == null ? "" : String.format("  val_loss %.4f", m.validationLoss()),
+          m.validationAccuracy() == null ? "" : String.format("  val_acc %.4f", m.validationAccuracy()),
+          m.learningRate(), m.seconds(), rows / m.seconds()));
+    }
+  }
+
+  /** A uniformly random permutation of {@code 0..n-1} (Fisher–Yates), a pure function of the seed. */
+  public static int[] permutation(int n, long seed) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    SplittableRandom rng = new SplittableRandom(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+}
