@@ -22,7 +22,8 @@ public sealed interface LayerSpec {
   /**
    * Compiles this spec for an input shape.
    *
-   * @param next the spec that follows, or null for the last layer (dense picks its default initializer from it)
+   * @param next the first spec after this one that is not dropout, or null (dense picks its default initializer
+   *     from it)
    */
   Layer compile(Shape input, LayerSpec next);
 

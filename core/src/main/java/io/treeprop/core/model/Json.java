@@ -1,6 +1,7 @@
 package io.treeprop.core.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,10 @@ public final class Json {
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+      // The tree-key feature above covers JsonNode only; typed reads need the parser to catch duplicates.
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      // By default Jackson truncates 5.5 to 5 for an int field; a spec must say what it means.
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
       .enable(SerializationFeature.INDENT_OUTPUT)
       .build();
 
@@ -31,6 +36,15 @@ public final class Json {
   public static String write(Object value) {
     try {
       return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
+
+  /** Serializes a value to one line of JSON. */
+  public static String writeCompact(Object value) {
+    try {
+      return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
     }
@@ -55,6 +69,9 @@ public final class Json {
     String path = e instanceof JsonMappingException m ? path(m) : "";
     Throwable cause = e.getCause();
     String reason = cause instanceof IllegalArgumentException ? cause.getMessage() : e.getOriginalMessage();
+    if (reason != null && reason.startsWith("Cannot map `null` into type")) {
+      reason = "a required number is missing";
+    }
     String where = path.isEmpty() ? "" : " at " + path;
     if (e.getLocation() != null && path.isEmpty()) {
       where = " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();

@@ -57,7 +57,7 @@ public final class Network {
     for (int i = 0; i < specs.size(); i++) {
       Layer l;
       try {
-        l = specs.get(i).compile(s, i + 1 < specs.size() ? specs.get(i + 1) : null);
+        l = specs.get(i).compile(s, nextShaping(specs, i));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("network.layers[" + i + "]: " + e.getMessage(), e);
       }
@@ -65,6 +65,16 @@ public final class Network {
       s = l.outputShape();
     }
     return new Network(spec, spec.input(), layers);
+  }
+
+  /** The first spec after {@code i} that is not dropout (dense picks its initializer from what follows). */
+  private static LayerSpec nextShaping(List<LayerSpec> specs, int i) {
+    for (int j = i + 1; j < specs.size(); j++) {
+      if (!(specs.get(j) instanceof LayerSpec.Dropout)) {
+        return specs.get(j);
+      }
+    }
+    return null;
   }
 
   /** The spec this was compiled from, or null for a network built from layers. */

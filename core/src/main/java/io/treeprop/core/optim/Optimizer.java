@@ -15,7 +15,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * RMSProp:  E = ρE + (1−ρ) g²;  w −= α g / (√E + ε)    — Tieleman &amp; Hinton, Coursera lecture 6.5, 2012
  * Adam:     m = β₁m + (1−β₁)g;  v = β₂v + (1−β₂)g²;
  *           w −= α (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε) — Kingma &amp; Ba, ICLR 2015
- * AdamW:    Adam, then w −= α λ w on decayed blocks      — Loshchilov &amp; Hutter, ICLR 2019
+ * AdamW:    w −= α λ w (the weight before the step) on decayed blocks, then Adam
+ *                                                       — Loshchilov &amp; Hutter, ICLR 2019
  * </pre>
  *
  * JSON: {@code {"type": "adam", "learningRate": 0.001}}; omitted fields take their defaults.

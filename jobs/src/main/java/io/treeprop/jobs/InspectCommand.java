@@ -1,0 +1,48 @@
+package io.treeprop.jobs;
+
+import io.treeprop.core.layer.Layer;
+import io.treeprop.core.model.EpochMetrics;
+import io.treeprop.core.model.Json;
+import io.treeprop.core.model.Model;
+import io.treeprop.core.model.ModelFiles;
+import io.treeprop.core.model.ParamLayout;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Prints a saved model's layers, shapes, parameter counts and training summary. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+    description = "Show a model's layers, shapes, parameter count and training summary.")
+final class InspectCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, description = "Model directory (model.json + params.bin).")
+  Path model;
+
+  @Override
+  public Integer call() throws Exception {
+    Model m = ModelFiles.load(model);
+    System.out.println("model " + model.toAbsolutePath());
+    System.out.println("input " + m.network().inputShape() + ", loss " + (m.loss() == null ? "-" : m.loss().name()));
+    for (int i = 0; i < m.network().layers().size(); i++) {
+      Layer l = m.network().layers().get(i);
+      System.out.printf("  %2d  %-50s %-12s -> %s%n", i, Json.writeCompact(m.spec().layers().get(i)),
+          l.inputShape(), l.outputShape());
+    }
+    for (ParamLayout.Block b : m.network().layout().paramBlocks()) {
+      System.out.printf("  param %-10s %-14s %,d%n", b.name(), java.util.Arrays.toString(b.shape()), b.size());
+    }
+    System.out.printf("parameters %,d, state %,d%n", m.params().length, m.state().length);
+    if (!m.labels().isEmpty()) {
+      System.out.println("labels " + m.labels());
+    }
+    if (m.summary() != null) {
+      System.out.printf("trained %d steps in %.1f s: %s%n", m.summary().steps(), m.summary().seconds(),
+          m.summary().stopReason());
+      for (EpochMetrics e : m.summary().epochs()) {
+        System.out.printf("  epoch %d  loss %.4f%s%n", e.epoch(), e.trainLoss(),
+            e.validationLoss() == null ? "" : String.format("  val_loss %.4f", e.validationLoss()));
+      }
+    }
+    return 0;
+  }
+}
