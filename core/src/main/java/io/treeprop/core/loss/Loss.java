@@ -16,7 +16,8 @@ import io.treeprop.core.layer.ActivationFunction;
  * layer (logits) with {@code fromLogits = true}: cross-entropy is then computed with log-sum-exp and its gradient
  * is the well-conditioned {@code softmax(z) − y} (or {@code σ(z) − y}).
  *
- * JSON: {@code {"type": "categorical_cross_entropy"}}, {@code {"type": "smooth_l1", "delta": 1.0}}.
+ * JSON: {@code {"type": "categorical_cross_entropy"}}, {@code {"type": "smooth_l1", "delta": 1.0}}. Serializable
+ * so that it can travel inside Spark closures; it is stored as JSON, never with Java serialization.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -29,7 +30,7 @@ import io.treeprop.core.layer.ActivationFunction;
     @JsonSubTypes.Type(value = Losses.Hinge.class, name = "hinge"),
     @JsonSubTypes.Type(value = Losses.Perceptron.class, name = "perceptron"),
 })
-public sealed interface Loss permits Losses.Mse, Losses.Mae, Losses.SmoothL1, Losses.BinaryCrossEntropy,
+public sealed interface Loss extends java.io.Serializable permits Losses.Mse, Losses.Mae, Losses.SmoothL1, Losses.BinaryCrossEntropy,
     Losses.CategoricalCrossEntropy, Losses.MulticlassMargin, Losses.Hinge, Losses.Perceptron {
 
   /** Kind of problem the loss trains. */

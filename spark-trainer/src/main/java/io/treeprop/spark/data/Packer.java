@@ -1,0 +1,204 @@
+package io.treeprop.spark.data;
+
+import io.treeprop.core.loss.Loss;
+import io.treeprop.core.random.Seeds;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Validates a DataFrame and packs each partition once into a {@link Block} of float32 matrices, cached
+ * MEMORY_AND_DISK. One Spark job does both; a bad value anywhere fails the whole pack on the driver with an
+ * error naming the column, partition, row, value and rule, after un-caching what was packed.
+ *
+ * <p>Rows held out for validation are chosen per row by {@code uniform(derive(seed, SPLIT, partition), row) <
+ * fraction}: reproducible and with no extra pass over the data.
+ */
+public final class Packer {
+  private Packer() {}
+
+  /** What to pack and how; crosses to executors. */
+  public record Spec(InputColumns columns, int features, int outputs, Loss loss, double validationFraction,
+      long seed) implements Serializable {}
+
+  /** The packed, cached data and what is known of each block. */
+  public record Packed(JavaRDD<Block> blocks, List<Block.Summary> summaries, long rows, long validationRows) {
+    /** Drops the cached blocks. */
+    public void release() {
+      blocks.unpersist(false);
+    }
+  }
+
+  /**
+   * Checks the schema, then packs and validates every row.
+   *
+   * @param partitions repartition to this many partitions first; 0 keeps the DataFrame's partitioning
+   * @throws IllegalArgumentException for a missing or mistyped column, a bad value, or no rows at all
+   */
+  public static Packed pack(Dataset<Row> df, Spec spec, int partitions, String what) {
+    checkSchema(df.schema(), spec.columns(), what);
+    List<String> cols = new ArrayList<>(List.of(spec.columns().features(), spec.columns().label()));
+    if (spec.columns().weight() != null) {
+      cols.add(spec.columns().weight());
+    }
+    Dataset<Row> selected = df.select(cols.stream().map(df::col).toArray(org.apache.spark.sql.Column[]::new));
+    JavaRDD<Row> rows = selected.javaRDD();
+    if (partitions > 0 && partitions != rows.getNumPartitions()) {
+      rows = rows.repartition(partitions);
+    }
+    JavaRDD<Block> blocks = rows.mapPartitionsWithIndex((p, it) -> List.of(packPartition(p, it, spec)).iterator(),
+        true);
+    blocks.persist(StorageLevel.MEMORY_AND_DISK());
+    blocks.context().setJobDescription("treeprop: pack and validate " + what);
+    List<Block.Summary> summaries;
+    try {
+      summaries = blocks.map(Block::summary).collect();
+    } finally {
+      blocks.context().setJobDescription(null);
+    }
+    long n = 0;
+    long v = 0;
+    for (Block.Summary s : summaries) {
+      if (s.error() != null) {
+        blocks.unpersist(false);
+        throw new IllegalArgumentException(what + ": " + s.error());
+      }
+      n += s.rows();
+      v += s.validationRows();
+    }
+    if (n == 0) {
+      blocks.unpersist(false);
+      throw new IllegalArgumentException(what + " is empty" + (v > 0 ? " after holding out " + v
+          + " validation rows" : "") + ": training needs at least one row");
+    }
+    return new Packed(blocks, summaries, n, v);
+  }
+
+  static void checkSchema(StructType schema, InputColumns c, String what) {
+    DataType features = type(schema, c.features(), "features", what);
+    if (!features.equals(SQLDataTypes.VectorType())) {
+      throw new IllegalArgumentException(what + ": the features column \"" + c.features() + "\" has type "
+          + features.simpleString() + "; it must be a vector (use VectorAssembler to build one)");
+    }
+    DataType label = type(schema, c.label(), "label", what);
+    if (!(label instanceof NumericType) && !label.equals(SQLDataTypes.VectorType())) {
+      throw new IllegalArgumentException(what + ": the label column \"" + c.label() + "\" has type "
+          + label.simpleString() + "; it must be numeric (or a vector for several targets); index string "
+          + "labels with StringIndexer");
+    }
+    if (c.weight() != null && !(type(schema, c.weight(), "weight", what) instanceof NumericType)) {
+      throw new IllegalArgumentException(what + ": the weight column \"" + c.weight() + "\" must be numeric");
+    }
+  }
+
+  private static DataType type(StructType schema, String name, String role, String what) {
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(name)) {
+        return f.dataType();
+      }
+    }
+    throw new IllegalArgumentException(what + ": the " + role + " column \"" + name + "\" does not exist; the "
+        + "columns are " + java.util.Arrays.toString(schema.fieldNames()));
+  }
+
+  static Block packPartition(int p, Iterator<Row> it, Spec spec) {
+    int d = spec.features();
+    int tw = spec.loss().targetWidth(spec.outputs());
+    boolean weighted = spec.columns().weight() != null;
+    FloatBuffer x = new FloatBuffer();
+    FloatBuffer y = new FloatBuffer();
+    FloatBuffer w = new FloatBuffer();
+    FloatBuffer vx = new FloatBuffer();
+    FloatBuffer vy = new FloatBuffer();
+    FloatBuffer vw = new FloatBuffer();
+    long splitSeed = Seeds.derive(spec.seed(), Seeds.SPLIT, p);
+    Block b = new Block();
+    b.partition = p;
+    int r = 0;
+    for (; it.hasNext(); r++) {
+      Row row = it.next();
+      boolean val = spec.validationFraction() > 0 && Seeds.uniform(splitSeed, r) < spec.validationFraction();
+      String error = addRow(row, p, r, spec, d, tw, weighted, val ? vx : x, val ? vy : y, val ? vw : w);
+      if (error != null) {
+        b.error = error;
+        return b;
+      }
+    }
+    b.rows = x.size() / d;
+    b.x = x.toArray();
+    b.y = y.toArray();
+    b.w = weighted ? w.toArray() : null;
+    b.validationRows = vx.size() / d;
+    b.vx = vx.toArray();
+    b.vy = vy.toArray();
+    b.vw = weighted ? vw.toArray() : null;
+    return b;
+  }
+
+  private static String addRow(Row row, int p, int r, Spec spec, int d, int tw, boolean weighted, FloatBuffer x,
+      FloatBuffer y, FloatBuffer w) {
+    InputColumns c = spec.columns();
+    String at = "partition " + p + ", row " + r + ", column \"";
+    if (row.isNullAt(0)) {
+      return at + c.features() + "\" is null";
+    }
+    Vector v = row.getAs(0);
+    if (v.size() != d) {
+      return at + c.features() + "\" has " + v.size() + " values; the network takes " + d;
+    }
+    double[] values = v.toArray();
+    for (int j = 0; j < d; j++) {
+      double f = values[j];
+      if (!Double.isFinite(f) || Math.abs(f) > Float.MAX_VALUE) {
+        return at + c.features() + "\", feature " + j + " is " + f + "; features must be finite (no NaN or Inf)";
+      }
+    }
+    if (row.isNullAt(1)) {
+      return at + c.label() + "\" is null";
+    }
+    Object label = row.get(1);
+    double[] t = label instanceof Vector lv ? lv.toArray() : new double[] {((Number) label).doubleValue()};
+    if (t.length != tw) {
+      return at + c.label() + "\" has " + t.length + " value(s); the loss " + spec.loss().name() + " on "
+          + spec.outputs() + " outputs takes " + tw;
+    }
+    for (double tv : t) {
+      String rule = spec.loss().checkTarget((float) tv, spec.outputs());
+      if (rule != null) {
+        return at + c.label() + "\" is " + tv + ": " + rule;
+      }
+    }
+    float weight = 1f;
+    if (weighted) {
+      if (row.isNullAt(2)) {
+        return at + c.weight() + "\" is null";
+      }
+      double wv = ((Number) row.get(2)).doubleValue();
+      if (!(wv >= 0) || !Double.isFinite(wv)) {
+        return at + c.weight() + "\" is " + wv + "; weights must be finite and >= 0";
+      }
+      weight = (float) wv;
+    }
+    for (int j = 0; j < d; j++) {
+      x.add((float) values[j]);
+    }
+    for (double tv : t) {
+      y.add((float) tv);
+    }
+    if (weighted) {
+      w.add(weight);
+    }
+    return null;
+  }
+}

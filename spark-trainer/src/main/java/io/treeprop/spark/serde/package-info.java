@@ -1,0 +1,2 @@
+/** Kryo registration for everything Treeprop sends through Spark. */
+package io.treeprop.spark.serde;

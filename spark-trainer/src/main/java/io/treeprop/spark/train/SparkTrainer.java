@@ -1,0 +1,334 @@
+package io.treeprop.spark.train;
+
+import io.treeprop.core.loss.Loss;
+import io.treeprop.core.model.EpochMetrics;
+import io.treeprop.core.model.Json;
+import io.treeprop.core.model.Model;
+import io.treeprop.core.model.Network;
+import io.treeprop.core.model.NetworkSpec;
+import io.treeprop.core.model.TrainingSummary;
+import io.treeprop.core.train.BatchStats;
+import io.treeprop.core.train.EarlyStopping;
+import io.treeprop.core.train.Objective;
+import io.treeprop.core.train.TrainConfig;
+import io.treeprop.spark.data.InputColumns;
+import io.treeprop.spark.data.Packer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.reflect.ClassTag$;
+
+/**
+ * Data-parallel training on Spark (DESIGN.md, "One training step on Spark"). Each step broadcasts the weights,
+ * lets every partition compute the gradient of its slice of the global batch ({@link StepTask}), sums the
+ * partial results with {@code treeAggregate}, and applies the core {@link io.treeprop.core.optim.Updater} on the
+ * driver. Holds configuration only: each {@code fit} builds its own state.
+ */
+public final class SparkTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
+
+  private final SparkTrainConfig config;
+  private final List<TrainingListener> listeners = new ArrayList<>();
+
+  public SparkTrainer(SparkTrainConfig config) {
+    this.config = config;
+  }
+
+  /** Adds a listener; returns this. */
+  public SparkTrainer addListener(TrainingListener l) {
+    listeners.add(l);
+    return this;
+  }
+
+  /**
+   * Trains a network on a DataFrame.
+   *
+   * @param validation held-out rows, or null to hold out {@code validationFraction} of {@code train}
+   * @throws IllegalArgumentException for bad configuration or data, before any training step
+   * @throws IllegalStateException when the loss becomes NaN or infinite
+   */
+  public Model fit(NetworkSpec spec, Loss loss, Dataset<Row> train, Dataset<Row> validation, InputColumns columns) {
+    Network net = spec.compile();
+    Objective objective = new Objective(net, loss);
+    objective.requireTrainable();
+    TrainConfig tc = config.train();
+    EarlyStopping es = tc.earlyStopping();
+    boolean hasValidation = validation != null || tc.validationFraction() > 0;
+    if (es != null && es.monitor().needsValidation() && !hasValidation) {
+      throw new IllegalArgumentException("earlyStopping.monitor " + es.monitor().jsonName() + " needs validation "
+          + "data: give a validation DataFrame or a validationFraction above 0");
+    }
+    int features = net.inputShape().size();
+    int outputs = net.outputShape().size();
+    Packer.Packed data = Packer.pack(train, new Packer.Spec(columns, features, outputs, loss,
+        validation == null ? tc.validationFraction() : 0, tc.seed()), config.partitions(), "training data");
+    Packer.Packed val = null;
+    try {
+      if (validation != null) {
+        val = Packer.pack(validation, new Packer.Spec(columns, features, outputs, loss, 0, tc.seed()),
+            config.partitions(), "validation data");
+      } else if (tc.validationFraction() > 0 && data.validationRows() == 0) {
+        throw new IllegalArgumentException("validationFraction " + tc.validationFraction() + " of " + data.rows()
+            + " rows held out no row; raise it or give a validation DataFrame");
+      }
+      Run run = new Run(spec, loss, objective, data, val, train.sparkSession().sparkContext());
+      return run.execute();
+    } finally {
+      data.release();
+      if (val != null) {
+        val.release();
+      }
+    }
+  }
+
+  /** Identifies what a checkpoint may be resumed by: everything but the epoch count. */
+  String fingerprint(NetworkSpec spec, Loss loss, int partitions) {
+    TrainConfig t = config.train();
+    String s = Json.writeCompact(spec) + Json.writeCompact(loss) + t.batchSize() + "/" + t.seed() + "/"
+        + Json.writeCompact(t.updater().optimizer()) + Json.writeCompact(t.updater().schedule()) + "/"
+        + t.updater().l2() + "/" + t.updater().decayBiases() + "/" + t.updater().clipNorm() + "/"
+        + t.validationFraction() + "/" + t.earlyStopping() + "/" + partitions;
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return String.format("%08x-%d", crc.getValue(), s.length());
+  }
+
+  /** One run's moving parts. */
+  private final class Run {
+    private final NetworkSpec spec;
+    private final Loss loss;
+    private final Objective objective;
+    private final Packer.Packed data;
+    private final Packer.Packed val;
+    private final SparkContext sc;
+    private final String specJson;
+    private final String lossJson;
+    private final TrainConfig tc;
+    private final int stepsPerEpoch;
+    private final int[] decay;
+    private final Checkpoints checkpoints;
+    private final String fingerprint;
+    private RunState r;
+    private EarlyStopping.Tracker tracker;
+
+    Run(NetworkSpec spec, Loss loss, Objective objective, Packer.Packed data, Packer.Packed val, SparkContext sc) {
+      this.spec = spec;
+      this.loss = loss;
+      this.objective = objective;
+      this.data = data;
+      this.val = val;
+      this.sc = sc;
+      this.specJson = Json.writeCompact(spec);
+      this.lossJson = Json.writeCompact(loss);
+      this.tc = config.train();
+      int b = (int) Math.min(tc.batchSize(), data.rows());
+      this.stepsPerEpoch = (int) ((data.rows() + b - 1) / b);
+      this.decay = tc.updater().decayRanges(objective.network().layout());
+      this.fingerprint = fingerprint(spec, loss, data.blocks().getNumPartitions());
+      try {
+        this.checkpoints = config.checkpoints() == null ? null
+            : new Checkpoints(config.checkpoints(), sc.hadoopConfiguration());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open checkpoint directory " + config.checkpoints().dir(), e);
+      }
+    }
+
+    Model execute() {
+      r = start();
+      tracker = tc.earlyStopping() == null ? null : tc.earlyStopping().newTracker();
+      if (tracker != null && r.trackerBest != null) {
+        tracker.restore(r.trackerBest, r.trackerBestEpoch, r.trackerWaited);
+      }
+      int partitions = data.blocks().getNumPartitions();
+      listeners.forEach(l -> l.onStart(data.rows(), stepsPerEpoch, tc.epochs(), partitions));
+      String stop = "completed " + tc.epochs() + " epochs";
+      long t0 = System.nanoTime();
+      double before = r.seconds;
+      boolean stopped = r.epoch > tc.epochs();
+      while (!stopped && r.epoch <= tc.epochs()) {
+        long e0 = System.nanoTime();
+        while (r.stepInEpoch < stepsPerEpoch) {
+          step();
+          r.stepInEpoch++;
+          r.seconds = before + (System.nanoTime() - t0) / 1e9;
+          if (config.checkpoints() != null && config.checkpoints().everySteps() > 0
+              && r.optimizer.step() % config.checkpoints().everySteps() == 0 && r.stepInEpoch < stepsPerEpoch) {
+            r.epochSeconds += (System.nanoTime() - e0) / 1e9;
+            e0 = System.nanoTime();
+            save();
+          }
+        }
+        r.epochSeconds += (System.nanoTime() - e0) / 1e9;
+        String reason = endEpoch();
+        r.seconds = before + (System.nanoTime() - t0) / 1e9;
+        if (reason != null) {
+          stop = reason;
+          stopped = true;
+        }
+        if (config.checkpoints() != null && (config.checkpoints().everyEpoch()
+            || config.checkpoints().everySteps() > 0 && r.optimizer.step() % config.checkpoints().everySteps() == 0)) {
+          save();
+        }
+      }
+      float[] params = r.params;
+      float[] state = r.state;
+      Integer bestEpoch = null;
+      if (tracker != null && tc.earlyStopping().restoreBest() && r.bestParams != null) {
+        params = r.bestParams;
+        state = r.bestState;
+        bestEpoch = tracker.bestEpoch();
+      }
+      TrainingSummary summary = new TrainingSummary(r.history, bestEpoch, stop, r.optimizer.step(), r.seconds);
+      listeners.forEach(l -> l.onEnd(summary));
+      return new Model(spec, params, state, loss, List.of(), summary, Map.of());
+    }
+
+    private RunState start() {
+      if (config.resume()) {
+        try {
+          Path latest = checkpoints.latest();
+          if (latest != null) {
+            LOG.info("resuming from checkpoint {}", latest);
+            RunState s = checkpoints.read(latest, fingerprint, objective.network().layout().paramCount(),
+                objective.network().layout().stateCount());
+            return s;
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read checkpoints in " + config.checkpoints().dir(), e);
+        }
+      }
+      RunState s = new RunState();
+      s.params = objective.network().initParams(tc.seed());
+      s.state = objective.network().initState();
+      s.optimizer = tc.updater().optimizer().newState(s.params.length);
+      return s;
+    }
+
+    private void step() {
+      long step = r.optimizer.step();
+      sc.setJobDescription(String.format("treeprop: epoch %d/%d, step %d/%d (global %d)", r.epoch, tc.epochs(),
+          r.stepInEpoch + 1, stepsPerEpoch, step + 1));
+      long t0 = System.nanoTime();
+      Broadcast<Weights> bc = sc.broadcast(new Weights(r.params, r.state), ClassTag$.MODULE$.apply(Weights.class));
+      StepAggregate agg;
+      long t1;
+      long t2;
+      try {
+        t1 = System.nanoTime();
+        agg = data.blocks().treeAggregate(new StepAggregate(),
+            new StepTask(specJson, lossJson, tc.seed(), r.epoch, r.stepInEpoch, stepsPerEpoch, step, bc),
+            StepAggregate::merge, config.treeDepth());
+        t2 = System.nanoTime();
+        BatchStats s = agg.stats;
+        if (!Double.isFinite(s.lossSum) || agg.grad == null) {
+          throw new IllegalStateException(String.format("training diverged: the loss is %s at epoch %d, step %d "
+              + "(global %d); lower the learning rate (now %.3g) or add gradient clipping%s", s.lossSum, r.epoch,
+              r.stepInEpoch + 1, step + 1, tc.updater().rate(step), lastCheckpointNote()));
+        }
+        float[] grad = new float[r.params.length];
+        double inv = s.weightSum > 0 ? 1.0 / s.weightSum : 0;
+        for (int i = 0; i < grad.length; i++) {
+          grad[i] = (float) (agg.grad[i] * inv);
+        }
+        double lr = tc.updater().rate(step);
+        float[] next = r.params.clone();
+        tc.updater().applyInPlace(next, grad, r.optimizer, decay);
+        r.params = next;
+        if (agg.stateSum != null && agg.stateRows > 0) {
+          float[] st = new float[r.state.length];
+          for (int i = 0; i < st.length; i++) {
+            st[i] = (float) (agg.stateSum[i] / agg.stateRows);
+          }
+          r.state = st;
+        }
+        r.epochStats.merge(s);
+        long t3 = System.nanoTime();
+        double compute = agg.maxComputeNanos / 1e6;
+        double merge = agg.mergeNanos / 1e6;
+        StepTiming timing = new StepTiming((t1 - t0) / 1e6, compute, merge,
+            Math.max(0, (t2 - t1) / 1e6 - compute - merge), (t3 - t2) / 1e6);
+        StepReport report = new StepReport(r.epoch, tc.epochs(), r.stepInEpoch, stepsPerEpoch, r.optimizer.step(),
+            s.meanLoss(), s.accuracy(), s.rows, lr, timing);
+        listeners.forEach(l -> l.onStep(report));
+      } finally {
+        bc.destroy();
+        sc.setJobDescription(null);
+      }
+    }
+
+    /** Validation, metrics, listeners, early stopping; returns a stop reason or null. */
+    private String endEpoch() {
+      BatchStats v = validate();
+      BatchStats e = r.epochStats;
+      EpochMetrics m = new EpochMetrics(r.epoch, r.optimizer.step(), e.meanLoss(), e.accuracy(),
+          v == null ? null : v.meanLoss(), v == null ? null : v.accuracy(),
+          tc.updater().rate(Math.max(0, r.optimizer.step() - 1)), r.epochSeconds);
+      r.history.add(m);
+      listeners.forEach(l -> l.onEpoch(m));
+      String reason = null;
+      if (tracker != null) {
+        if (tracker.observe(r.epoch, tc.earlyStopping().monitor().read(m))) {
+          r.bestParams = r.params.clone();
+          r.bestState = r.state.clone();
+        } else if (tracker.shouldStop()) {
+          reason = "early stopping: " + tc.earlyStopping().monitor().jsonName() + " did not improve for "
+              + tc.earlyStopping().patience() + " epochs (best " + tracker.best() + " at epoch "
+              + tracker.bestEpoch() + ")";
+        }
+        r.trackerBest = tracker.best();
+        r.trackerBestEpoch = tracker.bestEpoch();
+        r.trackerWaited = tracker.waited();
+      }
+      r.epoch++;
+      r.stepInEpoch = 0;
+      r.epochStats = new BatchStats();
+      r.epochSeconds = 0;
+      return reason;
+    }
+
+    private BatchStats validate() {
+      if (val == null && data.validationRows() == 0) {
+        return null;
+      }
+      sc.setJobDescription(String.format("treeprop: epoch %d/%d, validation", r.epoch, tc.epochs()));
+      Broadcast<Weights> bc = sc.broadcast(new Weights(r.params, r.state), ClassTag$.MODULE$.apply(Weights.class));
+      try {
+        return (val == null ? data : val).blocks().treeAggregate(new StepAggregate(),
+            new EvalTask(specJson, lossJson, val == null, bc), StepAggregate::merge, config.treeDepth()).stats;
+      } finally {
+        bc.destroy();
+        sc.setJobDescription(null);
+      }
+    }
+
+    private void save() {
+      try {
+        Path p = checkpoints.write(r, spec, loss, fingerprint);
+        LOG.info("checkpoint {}", p);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write a checkpoint to " + config.checkpoints().dir(), e);
+      }
+    }
+
+    private String lastCheckpointNote() {
+      if (checkpoints == null) {
+        return "";
+      }
+      try {
+        Path latest = checkpoints.latest();
+        return latest == null ? "" : "; the last good checkpoint is " + latest;
+      } catch (IOException e) {
+        return "";
+      }
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.treeprop.spark.train;
+
+import io.treeprop.core.train.BatchStats;
+import java.io.Serializable;
+
+/**
+ * The {@code treeAggregate} accumulator of one step: gradient sum, count-weighted state sum, loss and metric
+ * sums, and task timings. Starts empty (no arrays) so the zero value costs nothing to ship; the first partition
+ * that adds a gradient allocates.
+ *
+ * <p>Sums are kept in double. Each partition's gradient is a float32 vector computed in a fixed order; the double
+ * sum of a few such vectors is exact unless one coordinate's contributions differ by more than ~2^29, so the
+ * order in which Spark merges partial results (task completion order) does not change the float32 result: runs
+ * with the same seed and partitioning give identical weights.
+ */
+public final class StepAggregate implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public double[] grad;
+  public double[] stateSum;
+  public double stateRows;
+  public BatchStats stats = new BatchStats();
+  /** Longest single-partition compute time, ns. */
+  public long maxComputeNanos;
+  /** Time spent merging partial results, ns. */
+  public long mergeNanos;
+
+  /** Adds a partition's float gradient. */
+  void addGradient(float[] g) {
+    if (grad == null) {
+      grad = new double[g.length];
+    }
+    for (int i = 0; i < g.length; i++) {
+      grad[i] += g[i];
+    }
+  }
+
+  /** Adds a partition's training-mode state, weighted by its row count. */
+  void addState(float[] s, int rows) {
+    if (s.length == 0 || rows == 0) {
+      return;
+    }
+    if (stateSum == null) {
+      stateSum = new double[s.length];
+    }
+    for (int i = 0; i < s.length; i++) {
+      stateSum[i] += (double) s[i] * rows;
+    }
+    stateRows += rows;
+  }
+
+  /** Merges another partial result into this one; returns this. */
+  public StepAggregate merge(StepAggregate o) {
+    long t0 = System.nanoTime();
+    if (o.grad != null) {
+      if (grad == null) {
+        grad = o.grad;
+      } else {
+        for (int i = 0; i < grad.length; i++) {
+          grad[i] += o.grad[i];
+        }
+      }
+    }
+    if (o.stateSum != null) {
+      if (stateSum == null) {
+        stateSum = o.stateSum;
+      } else {
+        for (int i = 0; i < stateSum.length; i++) {
+          stateSum[i] += o.stateSum[i];
+        }
+      }
+    }
+    stateRows += o.stateRows;
+    stats.merge(o.stats);
+    maxComputeNanos = Math.max(maxComputeNanos, o.maxComputeNanos);
+    mergeNanos += o.mergeNanos + (System.nanoTime() - t0);
+    return this;
+  }
+}

@@ -1,0 +1,99 @@
+package io.treeprop.spark.train;
+
+import io.treeprop.core.loss.Loss;
+import io.treeprop.core.model.Json;
+import io.treeprop.core.model.NetworkSpec;
+import io.treeprop.core.model.Workspace;
+import io.treeprop.core.random.Seeds;
+import io.treeprop.core.train.Dataset;
+import io.treeprop.core.train.LocalTrainer;
+import io.treeprop.core.train.Objective;
+import io.treeprop.spark.data.Block;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The executor side of one step (the {@code seqOp} of {@code treeAggregate}): partition {@code p} shuffles its
+ * rows with {@code rng(seed, SHUFFLE, epoch, p)}, takes slice {@code [⌊s·n_p/S⌋, ⌊(s+1)·n_p/S⌋)} of that order and
+ * adds the gradient of its loss sum. A pure function of the broadcast weights and the block: a retried task
+ * recomputes exactly the same contribution.
+ */
+final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
+  private static final long serialVersionUID = 1L;
+  /** Rows per forward/backward pass inside a task. */
+  static final int CHUNK = 1024;
+  /**
+   * Test hook: the first attempt of partition 0's task at this global step throws, so tests can show a retried
+   * task gives identical weights. Read from the driver's system property {@code treeprop.testing.failFirstAttemptAtStep}.
+   */
+  static final String FAIL_PROPERTY = "treeprop.testing.failFirstAttemptAtStep";
+
+  private final String specJson;
+  private final String lossJson;
+  private final long seed;
+  private final int epoch;
+  private final int stepInEpoch;
+  private final int stepsPerEpoch;
+  private final long globalStep;
+  private final Broadcast<Weights> weights;
+  private final long failAtStep;
+  private transient Objective objective;
+
+  StepTask(String specJson, String lossJson, long seed, int epoch, int stepInEpoch, int stepsPerEpoch,
+      long globalStep, Broadcast<Weights> weights) {
+    this.specJson = specJson;
+    this.lossJson = lossJson;
+    this.seed = seed;
+    this.epoch = epoch;
+    this.stepInEpoch = stepInEpoch;
+    this.stepsPerEpoch = stepsPerEpoch;
+    this.globalStep = globalStep;
+    this.weights = weights;
+    this.failAtStep = Long.getLong(FAIL_PROPERTY, -1L);
+  }
+
+  static Objective compile(String specJson, String lossJson) {
+    return new Objective(Json.read(specJson, NetworkSpec.class, "network spec").compile(),
+        Json.read(lossJson, Loss.class, "loss"));
+  }
+
+  /** The slice of a partition of {@code n} rows that step {@code s} of {@code S} takes. */
+  static int sliceStart(int n, int s, int steps) {
+    return (int) ((long) s * n / steps);
+  }
+
+  @Override
+  public StepAggregate call(StepAggregate acc, Block b) {
+    if (globalStep == failAtStep && b.partition == 0 && TaskContext.get() != null
+        && TaskContext.get().attemptNumber() == 0) {
+      throw new IllegalStateException("injected failure (" + FAIL_PROPERTY + "=" + failAtStep + ")");
+    }
+    long t0 = System.nanoTime();
+    int from = sliceStart(b.rows, stepInEpoch, stepsPerEpoch);
+    int n = sliceStart(b.rows, stepInEpoch + 1, stepsPerEpoch) - from;
+    if (n > 0) {
+      if (objective == null) {
+        objective = compile(specJson, lossJson);
+      }
+      Weights wt = weights.value();
+      int d = objective.network().inputShape().size();
+      Dataset rows = new Dataset(b.x, b.y, b.w, b.rows, d, objective.targetWidth());
+      int[] perm = LocalTrainer.permutation(b.rows, Seeds.derive(seed, Seeds.SHUFFLE, epoch, b.partition));
+      Workspace ws = objective.network().newWorkspace(Math.min(n, CHUNK), false);
+      float[] y = new float[ws.capacity() * objective.targetWidth()];
+      float[] w = b.w == null ? null : new float[ws.capacity()];
+      float[] g = new float[wt.params.length];
+      for (int k = 0; k < n; k += ws.capacity()) {
+        int m = Math.min(ws.capacity(), n - k);
+        rows.gather(perm, from + k, m, ws.input(), y, w);
+        objective.accumulateGradient(ws, wt.params, wt.state, y, w, m,
+            Seeds.derive(seed, Seeds.DROPOUT, globalStep, b.partition, k), g, acc.stats);
+        acc.addState(ws.newState(), m);
+      }
+      acc.addGradient(g);
+    }
+    acc.maxComputeNanos = Math.max(acc.maxComputeNanos, System.nanoTime() - t0);
+    return acc;
+  }
+}
