@@ -37,6 +37,19 @@ public final class BatchStats implements java.io.Serializable {
     return this;
   }
 
+  /**
+   * Rounds the real-valued sums to float precision; returns this. Spark merges partition results in task
+   * completion order, and double sums of a few float-valued terms are exact, so rounding each partition's sums
+   * first makes the merged metrics independent of that order (to the last bit).
+   */
+  public BatchStats roundToFloat() {
+    lossSum = (float) lossSum;
+    weightSum = (float) weightSum;
+    squaredError = (float) squaredError;
+    absoluteError = (float) absoluteError;
+    return this;
+  }
+
   /** Weighted mean loss, NaN when empty. */
   public double meanLoss() {
     return weightSum > 0 ? lossSum / weightSum : Double.NaN;

@@ -42,7 +42,7 @@ final class EvalTask implements Function2<StepAggregate, Block, StepAggregate> {
     Workspace ws = objective.network().newWorkspace(Math.min(n, StepTask.CHUNK), false);
     float[] yb = new float[ws.capacity() * tw];
     float[] wb = w == null ? null : new float[ws.capacity()];
-    BatchStats stats = acc.stats;
+    BatchStats stats = new BatchStats();
     for (int k = 0; k < n; k += ws.capacity()) {
       int m = Math.min(ws.capacity(), n - k);
       System.arraycopy(x, k * d, ws.input(), 0, m * d);
@@ -52,6 +52,7 @@ final class EvalTask implements Function2<StepAggregate, Block, StepAggregate> {
       }
       objective.evaluate(ws, weights.value().params, weights.value().state, yb, wb, m, stats);
     }
+    acc.stats.merge(stats.roundToFloat());
     return acc;
   }
 }

@@ -5,6 +5,7 @@ import io.treeprop.core.model.Json;
 import io.treeprop.core.model.NetworkSpec;
 import io.treeprop.core.model.Workspace;
 import io.treeprop.core.random.Seeds;
+import io.treeprop.core.train.BatchStats;
 import io.treeprop.core.train.Dataset;
 import io.treeprop.core.train.LocalTrainer;
 import io.treeprop.core.train.Objective;
@@ -84,14 +85,16 @@ final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
       float[] y = new float[ws.capacity() * objective.targetWidth()];
       float[] w = b.w == null ? null : new float[ws.capacity()];
       float[] g = new float[wt.params.length];
+      BatchStats stats = new BatchStats();
       for (int k = 0; k < n; k += ws.capacity()) {
         int m = Math.min(ws.capacity(), n - k);
         rows.gather(perm, from + k, m, ws.input(), y, w);
         objective.accumulateGradient(ws, wt.params, wt.state, y, w, m,
-            Seeds.derive(seed, Seeds.DROPOUT, globalStep, b.partition, k), g, acc.stats);
+            Seeds.derive(seed, Seeds.DROPOUT, globalStep, b.partition, k), g, stats);
         acc.addState(ws.newState(), m);
       }
       acc.addGradient(g);
+      acc.stats.merge(stats.roundToFloat());
     }
     acc.maxComputeNanos = Math.max(acc.maxComputeNanos, System.nanoTime() - t0);
     return acc;

@@ -1,0 +1,109 @@
+package io.treeprop.spark.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.treeprop.core.loss.Losses;
+import io.treeprop.core.model.Model;
+import io.treeprop.core.model.NetworkSpec;
+import io.treeprop.core.optim.Optimizers;
+import io.treeprop.core.optim.Updater;
+import io.treeprop.core.train.EarlyStopping;
+import io.treeprop.core.train.TrainConfig;
+import io.treeprop.spark.LocalSpark;
+import io.treeprop.spark.TestData;
+import io.treeprop.spark.data.InputColumns;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.spark.TaskFailedReason;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Determinism, retried tasks, checkpoints and exact resume. */
+@ExtendWith(LocalSpark.class)
+class SparkTrainerTest {
+  private static final NetworkSpec SPEC = NetworkSpec.input(6).dense(16).relu().dropout(0.2f).dense(3).softmax();
+
+  @TempDir
+  Path tmp;
+
+  private static TrainConfig config(int epochs, long seed) {
+    return new TrainConfig(epochs, 40, seed, new Updater(new Optimizers.Adam(0.01f)), 0.2,
+        EarlyStopping.onValidationLoss(10));
+  }
+
+  private static Model fit(SparkSession spark, SparkTrainConfig cfg) {
+    Dataset<Row> df = TestData.blobs(spark, 400, 6, 4, 3);
+    return new SparkTrainer(cfg).fit(SPEC, new Losses.CategoricalCrossEntropy(), df, null, InputColumns.defaults());
+  }
+
+  /** Epoch metrics without their timings. */
+  private static java.util.List<java.util.List<Object>> metrics(Model m) {
+    return m.summary().epochs().stream().map(e -> java.util.List.<Object>of(e.step(), e.trainLoss(),
+        e.trainAccuracy(), e.validationLoss(), e.validationAccuracy(), e.learningRate())).toList();
+  }
+
+  @Test
+  void sameSeedAndPartitioningGiveIdenticalWeights(SparkSession spark) {
+    Model a = fit(spark, SparkTrainConfig.of(config(3, 1)));
+    Model b = fit(spark, SparkTrainConfig.of(config(3, 1)));
+    assertArrayEquals(a.params(), b.params(), 0f);
+    assertEquals(metrics(a), metrics(b));
+    assertFalse(Arrays.equals(a.params(), fit(spark, SparkTrainConfig.of(config(3, 2))).params()));
+    assertTrue(a.summary().epochs().get(2).validationAccuracy() > 0.9, a.summary().epochs().toString());
+  }
+
+  @Test
+  void aRetriedTaskRecomputesTheSameGradient(SparkSession spark) throws Exception {
+    Model clean = fit(spark, SparkTrainConfig.of(config(2, 1)));
+    AtomicInteger failed = new AtomicInteger();
+    SparkListener counter = new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (end.reason() instanceof TaskFailedReason) {
+          failed.incrementAndGet();
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(counter);
+    System.setProperty(StepTask.FAIL_PROPERTY, "5");
+    Model retried;
+    try {
+      retried = fit(spark, SparkTrainConfig.of(config(2, 1)));
+    } finally {
+      System.clearProperty(StepTask.FAIL_PROPERTY);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().removeSparkListener(counter);
+    }
+    assertEquals(1, failed.get(), "exactly one task attempt failed and was retried");
+    assertArrayEquals(clean.params(), retried.params(), 0f);
+  }
+
+  @Test
+  void stoppingAfterAnEpochAndResumingGivesTheUninterruptedWeights(SparkSession spark) throws Exception {
+    Model straight = fit(spark, SparkTrainConfig.of(config(4, 1)));
+    String dir = "file:" + tmp.resolve("cp");
+    CheckpointConfig cp = new CheckpointConfig(dir, 7, true, 2);
+    Model firstHalf = fit(spark, SparkTrainConfig.of(config(2, 1)).withCheckpoints(cp, true));
+    assertEquals(2, firstHalf.summary().epochs().size());
+    try (Stream<Path> s = Files.list(tmp.resolve("cp"))) {
+      assertEquals(2, s.filter(p -> p.getFileName().toString().startsWith("step-")).count(), "keepLast 2");
+    }
+    Model resumed = fit(spark, SparkTrainConfig.of(config(4, 1)).withCheckpoints(cp, true));
+    assertArrayEquals(straight.params(), resumed.params(), 0f);
+    assertEquals(straight.summary().epochs().size(), resumed.summary().epochs().size());
+    assertEquals(straight.summary().steps(), resumed.summary().steps());
+    assertEquals(metrics(straight), metrics(resumed), "the metric history continues exactly");
+  }
+}
