@@ -6,6 +6,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
@@ -26,6 +27,11 @@ import org.apache.spark.storage.StorageLevel;
  * fraction}: reproducible and with no extra pass over the data.
  */
 public final class Packer {
+  /** The Spark local property behind {@code SparkContext.setJobDescription}, restored after our jobs. */
+  public static final String JOB_DESCRIPTION = "spark.job.description";
+  private static final String NOT_NULL = "; features, label and weight must not be null (drop or fill such rows "
+      + "first, e.g. df.na().drop())";
+
   private Packer() {}
 
   /** What to pack and how; crosses to executors. */
@@ -48,24 +54,21 @@ public final class Packer {
    */
   public static Packed pack(Dataset<Row> df, Spec spec, int partitions, String what) {
     checkSchema(df.schema(), spec.columns(), what);
-    List<String> cols = new ArrayList<>(List.of(spec.columns().features(), spec.columns().label()));
-    if (spec.columns().weight() != null) {
-      cols.add(spec.columns().weight());
-    }
-    Dataset<Row> selected = df.select(cols.stream().map(df::col).toArray(org.apache.spark.sql.Column[]::new));
-    JavaRDD<Row> rows = selected.javaRDD();
-    if (partitions > 0 && partitions != rows.getNumPartitions()) {
-      rows = rows.repartition(partitions);
-    }
-    JavaRDD<Block> blocks = rows.mapPartitionsWithIndex((p, it) -> List.of(packPartition(p, it, spec)).iterator(),
-        true);
-    blocks.persist(StorageLevel.MEMORY_AND_DISK());
-    blocks.context().setJobDescription("treeprop: pack and validate " + what);
-    List<Block.Summary> summaries;
+    SparkContext sc = df.sparkSession().sparkContext();
+    String callerDescription = sc.getLocalProperty(JOB_DESCRIPTION);
+    // set before building the RDD: with adaptive execution that already runs the input's shuffles as jobs
+    sc.setJobDescription("treeprop: pack and validate " + what);
+    JavaRDD<Block> blocks = null;
+    List<Block.Summary> summaries = null;
     try {
+      blocks = packedBlocks(df, spec, partitions);
       summaries = blocks.map(Block::summary).collect();
     } finally {
-      blocks.context().setJobDescription(null);
+      sc.setJobDescription(callerDescription);
+      if (summaries == null && blocks != null) {
+        // the job failed (an error in the input's own computation): drop what was cached before rethrowing
+        blocks.unpersist(false);
+      }
     }
     long n = 0;
     long v = 0;
@@ -83,6 +86,22 @@ public final class Packer {
           + " validation rows" : "") + ": training needs at least one row");
     }
     return new Packed(blocks, summaries, n, v);
+  }
+
+  /** The selected columns, repartitioned if asked, packed lazily into cached blocks. */
+  private static JavaRDD<Block> packedBlocks(Dataset<Row> df, Spec spec, int partitions) {
+    List<String> cols = new ArrayList<>(List.of(spec.columns().features(), spec.columns().label()));
+    if (spec.columns().weight() != null) {
+      cols.add(spec.columns().weight());
+    }
+    Dataset<Row> selected = df.select(cols.stream().map(df::col).toArray(org.apache.spark.sql.Column[]::new));
+    JavaRDD<Row> rows = selected.javaRDD();
+    if (partitions > 0 && partitions != rows.getNumPartitions()) {
+      rows = rows.repartition(partitions);
+    }
+    JavaRDD<Block> blocks = rows.mapPartitionsWithIndex((p, it) -> List.of(packPartition(p, it, spec)).iterator(),
+        true);
+    return blocks.persist(StorageLevel.MEMORY_AND_DISK());
   }
 
   static void checkSchema(StructType schema, InputColumns c, String what) {
@@ -151,7 +170,7 @@ public final class Packer {
     InputColumns c = spec.columns();
     String at = "partition " + p + ", row " + r + ", column \"";
     if (row.isNullAt(0)) {
-      return at + c.features() + "\" is null";
+      return at + c.features() + "\" is null" + NOT_NULL;
     }
     Vector v = row.getAs(0);
     if (v.size() != d) {
@@ -161,11 +180,12 @@ public final class Packer {
     for (int j = 0; j < d; j++) {
       double f = values[j];
       if (!Double.isFinite(f) || Math.abs(f) > Float.MAX_VALUE) {
-        return at + c.features() + "\", feature " + j + " is " + f + "; features must be finite (no NaN or Inf)";
+        return at + c.features() + "\", feature " + j + " is " + f + "; features must be finite float32 values "
+            + "(no NaN or Inf, |x| <= " + Float.MAX_VALUE + ")";
       }
     }
     if (row.isNullAt(1)) {
-      return at + c.label() + "\" is null";
+      return at + c.label() + "\" is null" + NOT_NULL;
     }
     Object label = row.get(1);
     double[] t = label instanceof Vector lv ? lv.toArray() : new double[] {((Number) label).doubleValue()};
@@ -182,11 +202,12 @@ public final class Packer {
     float weight = 1f;
     if (weighted) {
       if (row.isNullAt(2)) {
-        return at + c.weight() + "\" is null";
+        return at + c.weight() + "\" is null" + NOT_NULL;
       }
       double wv = ((Number) row.get(2)).doubleValue();
-      if (!(wv >= 0) || !Double.isFinite(wv)) {
-        return at + c.weight() + "\" is " + wv + "; weights must be finite and >= 0";
+      if (!(wv >= 0) || wv > Float.MAX_VALUE) {
+        return at + c.weight() + "\" is " + wv + "; weights must be finite and >= 0 (float32 values, at most "
+            + Float.MAX_VALUE + ")";
       }
       weight = (float) wv;
     }

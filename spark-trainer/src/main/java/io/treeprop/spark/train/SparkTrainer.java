@@ -117,6 +117,8 @@ public final class SparkTrainer {
     private final int[] decay;
     private final Checkpoints checkpoints;
     private final String fingerprint;
+    /** The caller's job description, put back after each of our jobs. */
+    private final String callerDescription;
     private RunState r;
     private EarlyStopping.Tracker tracker;
 
@@ -127,6 +129,7 @@ public final class SparkTrainer {
       this.data = data;
       this.val = val;
       this.sc = sc;
+      this.callerDescription = sc.getLocalProperty(Packer.JOB_DESCRIPTION);
       this.specJson = Json.writeCompact(spec);
       this.lossJson = Json.writeCompact(loss);
       this.tc = config.train();
@@ -261,7 +264,7 @@ public final class SparkTrainer {
         listeners.forEach(l -> l.onStep(report));
       } finally {
         bc.destroy();
-        sc.setJobDescription(null);
+        sc.setJobDescription(callerDescription);
       }
     }
 
@@ -306,7 +309,7 @@ public final class SparkTrainer {
             new EvalTask(specJson, lossJson, val == null, bc), StepAggregate::merge, config.treeDepth()).stats;
       } finally {
         bc.destroy();
-        sc.setJobDescription(null);
+        sc.setJobDescription(callerDescription);
       }
     }
 
