@@ -21,8 +21,15 @@ import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.feature.LabeledPoint;
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.reflect.ClassTag$;
@@ -88,6 +95,24 @@ public final class SparkTrainer {
         val.release();
       }
     }
+  }
+
+  /**
+   * Trains a network on an RDD of labelled points (features and label; unweighted).
+   *
+   * @param validation held-out points, or null to hold out {@code validationFraction}
+   */
+  public Model fit(NetworkSpec spec, Loss loss, JavaRDD<LabeledPoint> train, JavaRDD<LabeledPoint> validation) {
+    SparkSession spark = SparkSession.builder().sparkContext(train.context()).getOrCreate();
+    return fit(spec, loss, toFrame(spark, train), validation == null ? null : toFrame(spark, validation),
+        InputColumns.defaults());
+  }
+
+  private static Dataset<Row> toFrame(SparkSession spark, JavaRDD<LabeledPoint> points) {
+    StructType schema = new StructType()
+        .add(InputColumns.DEFAULT_FEATURES, SQLDataTypes.VectorType(), true)
+        .add(InputColumns.DEFAULT_LABEL, DataTypes.DoubleType, false);
+    return spark.createDataFrame(points.map(p -> RowFactory.create(p.features(), p.label())), schema);
   }
 
   /** Identifies what a checkpoint may be resumed by: everything but the epoch count. */
@@ -245,6 +270,13 @@ public final class SparkTrainer {
         double lr = tc.updater().rate(step);
         float[] next = r.params.clone();
         tc.updater().applyInPlace(next, grad, r.optimizer, decay);
+        for (int i = 0; i < next.length; i++) {
+          if (!Float.isFinite(next[i])) {
+            throw new IllegalStateException(String.format("training diverged: parameter %d became %s at epoch %d, "
+                + "step %d (global %d); lower the learning rate (now %.3g) or add gradient clipping%s", i, next[i],
+                r.epoch, r.stepInEpoch + 1, step + 1, lr, lastCheckpointNote()));
+          }
+        }
         r.params = next;
         if (agg.stateSum != null && agg.stateRows > 0) {
           float[] st = new float[r.state.length];

@@ -91,6 +91,62 @@ class SparkTrainerTest {
   }
 
   @Test
+  void aCrashMidEpochResumesFromTheLastCheckpointToTheUninterruptedWeights(SparkSession spark) {
+    Model straight = fit(spark, SparkTrainConfig.of(config(3, 1)));
+    CheckpointConfig cp = new CheckpointConfig("file:" + tmp.resolve("crash"), 5, false, 2);
+    SparkTrainConfig cfg = SparkTrainConfig.of(config(3, 1)).withCheckpoints(cp, true);
+    Dataset<Row> df = TestData.blobs(spark, 400, 6, 4, 3);
+    TrainingListener crash = new TrainingListener() {
+      @Override
+      public void onStep(StepReport s) {
+        if (s.step() == 13) {
+          throw new IllegalStateException("simulated driver crash at step 13");
+        }
+      }
+    };
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> new SparkTrainer(cfg).addListener(crash).fit(SPEC, new Losses.CategoricalCrossEntropy(), df, null,
+            InputColumns.defaults()));
+    assertTrue(e.getMessage().contains("simulated"), e.getMessage());
+    assertTrue(Files.exists(tmp.resolve("crash/step-000000010")), "the checkpoint of step 10, inside epoch 2");
+    assertEquals(1, straight.summary().epochs().get(0).step() / 8, "8 steps per epoch: step 10 is mid-epoch");
+    Model resumed = new SparkTrainer(cfg).fit(SPEC, new Losses.CategoricalCrossEntropy(), df, null,
+        InputColumns.defaults());
+    assertArrayEquals(straight.params(), resumed.params(), 0f);
+    assertEquals(metrics(straight), metrics(resumed));
+  }
+
+  @Test
+  void divergenceStopsWithAClearErrorAndKeepsTheLastGoodCheckpoint(SparkSession spark) throws Exception {
+    CheckpointConfig cp = new CheckpointConfig("file:" + tmp.resolve("diverge"), 1, false, 2);
+    TrainConfig wild = new TrainConfig(5, 40, 1, new Updater(new Optimizers.Sgd(1e30f)), 0, null);
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> fit(spark, SparkTrainConfig.of(wild).withCheckpoints(cp, false)));
+    assertTrue(e.getMessage().startsWith("training diverged: "), e.getMessage());
+    assertTrue(e.getMessage().contains("the last good checkpoint is"), e.getMessage());
+    Path latest;
+    try (Stream<Path> s = Files.list(tmp.resolve("diverge"))) {
+      latest = s.filter(p -> p.getFileName().toString().startsWith("step-")).sorted().reduce((a, b) -> b)
+          .orElseThrow();
+    }
+    Model good = io.treeprop.core.model.ModelFiles.load(latest);
+    for (float p : good.params()) {
+      assertTrue(Float.isFinite(p), "the kept checkpoint holds finite weights");
+    }
+  }
+
+  @Test
+  void trainsFromAnRddOfLabeledPoints(SparkSession spark) {
+    org.apache.spark.api.java.JavaRDD<org.apache.spark.ml.feature.LabeledPoint> points =
+        TestData.blobs(spark, 300, 6, 3, 4).javaRDD().map(r -> new org.apache.spark.ml.feature.LabeledPoint(
+            r.getDouble(1), (org.apache.spark.ml.linalg.Vector) r.get(0)));
+    Model m = new SparkTrainer(SparkTrainConfig.of(new TrainConfig(5, 30, 1,
+        new Updater(new Optimizers.Adam(0.01f)), 0.2, null)))
+        .fit(SPEC, new Losses.CategoricalCrossEntropy(), points, null);
+    assertTrue(m.summary().epochs().get(4).validationAccuracy() > 0.9, m.summary().epochs().toString());
+  }
+
+  @Test
   void stoppingAfterAnEpochAndResumingGivesTheUninterruptedWeights(SparkSession spark) throws Exception {
     Model straight = fit(spark, SparkTrainConfig.of(config(4, 1)));
     String dir = "file:" + tmp.resolve("cp");
