@@ -16,6 +16,7 @@ import io.treeprop.core.tensor.Shape;
     @JsonSubTypes.Type(value = LayerSpec.Dense.class, name = "dense"),
     @JsonSubTypes.Type(value = LayerSpec.Activation.class, name = "activation"),
     @JsonSubTypes.Type(value = LayerSpec.Dropout.class, name = "dropout"),
+    @JsonSubTypes.Type(value = LayerSpec.Noise.class, name = "noise"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface LayerSpec {
@@ -113,6 +114,31 @@ public sealed interface LayerSpec {
     @Override
     public Layer compile(Shape input, LayerSpec next) {
       return new DropoutLayer(input, rate);
+    }
+  }
+
+  /**
+   * Input corruption for denoising autoencoders, active in training only (identity in inference): {@code gaussian}
+   * adds N(0, amount²) to every value; {@code masking} sets a random {@code amount} fraction of the values to 0
+   * (no rescaling, unlike dropout). Corruption is a pure function of the pass seed.
+   *
+   * <pre>Vincent, Larochelle, Bengio, Manzagol, "Extracting and Composing Robust Features with Denoising
+   * Autoencoders", ICML 2008</pre>
+   */
+  record Noise(NoiseLayer.Kind kind, float amount) implements LayerSpec {
+    public Noise {
+      if (kind == null) {
+        throw new IllegalArgumentException("noise.kind is required: gaussian or masking");
+      }
+      if (!(amount >= 0) || !Float.isFinite(amount) || (kind == NoiseLayer.Kind.MASKING && amount >= 1)) {
+        throw new IllegalArgumentException("noise.amount (" + amount + ") must be "
+            + (kind == NoiseLayer.Kind.MASKING ? "in [0, 1) for masking" : "a finite standard deviation >= 0"));
+      }
+    }
+
+    @Override
+    public Layer compile(Shape input, LayerSpec next) {
+      return new NoiseLayer(input, kind, amount);
     }
   }
 }

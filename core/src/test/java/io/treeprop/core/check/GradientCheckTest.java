@@ -62,6 +62,10 @@ class GradientCheckTest {
     cases.add(new Case("dense without bias", NetworkSpec.input(IN).add(new LayerSpec.Dense(3, null, false)),
         new Losses.Mse(), TargetKind.REAL));
     cases.add(new Case("dropout", base.tanh().dropout(0.4f).dense(3), new Losses.Mse(), TargetKind.REAL));
+    cases.add(new Case("masking noise", base.tanh().add(new LayerSpec.Noise(
+        io.treeprop.core.layer.NoiseLayer.Kind.MASKING, 0.3f)).dense(3), new Losses.Mse(), TargetKind.REAL));
+    cases.add(new Case("gaussian noise", base.tanh().add(new LayerSpec.Noise(
+        io.treeprop.core.layer.NoiseLayer.Kind.GAUSSIAN, 0.5f)).dense(3), new Losses.Mse(), TargetKind.REAL));
     NetworkSpec three = base.tanh().dense(3);
     cases.add(new Case("loss mse", three, new Losses.Mse(), TargetKind.REAL));
     cases.add(new Case("loss mae", three, new Losses.Mae(), TargetKind.REAL));

@@ -92,6 +92,32 @@ class ForwardExactTest {
   }
 
   @Test
+  void noiseCorruptsOnlyInTraining() {
+    float[] x = new float[2000];
+    Arrays.fill(x, 1f);
+    NetworkSpec masking = NetworkSpec.input(2000).add(new LayerSpec.Noise(NoiseLayer.Kind.MASKING, 0.3f));
+    assertArrayEquals(x, run(masking, new float[0], x, 1, false, 1), 0f);
+    float[] m = run(masking, new float[0], x, 1, true, 1);
+    int zeros = 0;
+    for (float v : m) {
+      assertTrue(v == 0f || v == 1f, "masking keeps values unscaled: " + v);
+      zeros += v == 0f ? 1 : 0;
+    }
+    assertTrue(zeros > 520 && zeros < 680, "about 30% of 2000 values masked, got " + zeros);
+    NetworkSpec gaussian = NetworkSpec.input(2000).add(new LayerSpec.Noise(NoiseLayer.Kind.GAUSSIAN, 0.5f));
+    float[] g = run(gaussian, new float[0], x, 1, true, 1);
+    double mean = 0;
+    double var = 0;
+    for (float v : g) {
+      mean += (v - 1) / g.length;
+      var += (v - 1) * (v - 1) / g.length;
+    }
+    assertEquals(0, mean, 0.05, "noise has mean 0");
+    assertEquals(0.25, var, 0.03, "noise has variance 0.5^2");
+    assertArrayEquals(x, run(gaussian, new float[0], x, 1, false, 1), 0f);
+  }
+
+  @Test
   void thresholdUnitsHaveNoGradient() {
     Network net = NetworkSpec.input(2).dense(1).activation(ActivationFunction.STEP).compile();
     assertEquals(false, net.trainable());

@@ -45,9 +45,21 @@ public final class SparkTrainer {
 
   private final SparkTrainConfig config;
   private final List<TrainingListener> listeners = new ArrayList<>();
+  private float[] initialParams;
+  private float[] initialState;
 
   public SparkTrainer(SparkTrainConfig config) {
     this.config = config;
+  }
+
+  /**
+   * Starts from these weights instead of the initializers (a warm start, e.g. from an earlier model); a resumed
+   * checkpoint still takes precedence. Returns this.
+   */
+  public SparkTrainer warmStart(float[] params, float[] state) {
+    this.initialParams = params.clone();
+    this.initialState = state.clone();
+    return this;
   }
 
   /** Adds a listener; returns this. */
@@ -67,6 +79,12 @@ public final class SparkTrainer {
     Network net = spec.compile();
     Objective objective = new Objective(net, loss);
     objective.requireTrainable();
+    if (initialParams != null && (initialParams.length != net.layout().paramCount()
+        || initialState.length != net.layout().stateCount())) {
+      throw new IllegalArgumentException("warm start: the initial model has " + initialParams.length
+          + " parameters and " + initialState.length + " state values, the network " + net.layout().paramCount()
+          + " and " + net.layout().stateCount() + "; it must have the same layers");
+    }
     TrainConfig tc = config.train();
     EarlyStopping es = tc.earlyStopping();
     boolean hasValidation = validation != null || tc.validationFraction() > 0;
@@ -235,8 +253,8 @@ public final class SparkTrainer {
         }
       }
       RunState s = new RunState();
-      s.params = objective.network().initParams(tc.seed());
-      s.state = objective.network().initState();
+      s.params = initialParams != null ? initialParams.clone() : objective.network().initParams(tc.seed());
+      s.state = initialState != null ? initialState.clone() : objective.network().initState();
       s.optimizer = tc.updater().optimizer().newState(s.params.length);
       return s;
     }

@@ -1,0 +1,240 @@
+package io.treeprop.spark.ml;
+
+import io.treeprop.core.layer.ActivationLayer;
+import io.treeprop.core.model.Model;
+import io.treeprop.core.model.Network;
+import io.treeprop.core.model.TrainingSummary;
+import io.treeprop.core.model.Workspace;
+import io.treeprop.spark.score.BlockScorer;
+import io.treeprop.spark.train.Weights;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.reflect.ClassTag$;
+
+/**
+ * A trained {@link NeuralNetClassifier}. {@code rawPrediction} holds the logits (the input of the softmax),
+ * {@code probability} the softmax, {@code prediction} the most probable class (or Spark's threshold rule when
+ * {@code thresholds} is set). {@code transform} scores blocks of rows with one sgemm per layer, never row by row.
+ */
+public final class NeuralNetClassificationModel
+    extends ProbabilisticClassificationModel<Vector, NeuralNetClassificationModel>
+    implements NeuralNetParams, MLWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final ParamDefs defs;
+  private final transient Model core;
+
+  public NeuralNetClassificationModel(String uid, Model core) {
+    this(ConstructionUid.enter(uid), core, true);
+  }
+
+  private NeuralNetClassificationModel(String uid, Model core, boolean entered) {
+    this.uid = uid;
+    ConstructionUid.exit();
+    this.defs = new ParamDefs(this);
+    defs.setDefaults(this, "categorical_cross_entropy", new int[] {64});
+    this.core = core;
+  }
+
+  /** A model from a trained core model, with a fresh uid. */
+  public NeuralNetClassificationModel(Model core) {
+    this(Identifiable$.MODULE$.randomUID("treepropClassifierModel"), core);
+  }
+
+  @Override
+  public String uid() {
+    return uid != null ? uid : ConstructionUid.current();
+  }
+
+  @Override
+  public ParamDefs defs() {
+    return defs;
+  }
+
+  /** The trained core model (network, weights, loss, training summary). */
+  public Model coreModel() {
+    return core;
+  }
+
+  /** Per-epoch loss and metric history, and how training ended. */
+  public TrainingSummary trainingSummary() {
+    return core.summary();
+  }
+
+  @Override
+  public int numClasses() {
+    return core.network().outputShape().size();
+  }
+
+  @Override
+  public int numFeatures() {
+    return core.network().inputShape().size();
+  }
+
+  private boolean endsInSoftmax() {
+    List<io.treeprop.core.layer.Layer> layers = core.network().layers();
+    return layers.get(layers.size() - 1) instanceof ActivationLayer a
+        && a.function() == io.treeprop.core.layer.ActivationFunction.SOFTMAX;
+  }
+
+  @Override
+  public Vector predictRaw(Vector features) {
+    Network net = core.network();
+    Workspace ws = net.newWorkspace(1, false);
+    double[] x = features.toArray();
+    for (int j = 0; j < x.length; j++) {
+      ws.input()[j] = (float) x[j];
+    }
+    net.forward(ws, core.params(), core.state(), 1, false, 0L);
+    return Vectors.dense(raw(net, ws, 0, endsInSoftmax()));
+  }
+
+  @Override
+  public Vector raw2probabilityInPlace(Vector raw) {
+    double[] v = ((DenseVector) raw).values();
+    double max = Double.NEGATIVE_INFINITY;
+    for (double d : v) {
+      max = Math.max(max, d);
+    }
+    double sum = 0;
+    for (int i = 0; i < v.length; i++) {
+      v[i] = Math.exp(v[i] - max);
+      sum += v[i];
+    }
+    for (int i = 0; i < v.length; i++) {
+      v[i] /= sum;
+    }
+    return raw;
+  }
+
+  /** Logits of one row: the softmax's input when the network ends in softmax, else the output. */
+  static double[] raw(Network net, Workspace ws, int row, boolean softmaxHead) {
+    int n = net.layers().size();
+    int k = net.outputShape().size();
+    float[] src = softmaxHead ? (n >= 2 ? ws.activation(n - 2) : ws.input()) : ws.activation(n - 1);
+    double[] r = new double[k];
+    for (int j = 0; j < k; j++) {
+      r[j] = src[row * k + j];
+    }
+    return r;
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return super.transformSchema(schema);
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), true);
+    StructType appended = new StructType();
+    boolean rawCol = !getRawPredictionCol().isEmpty();
+    boolean probCol = !getProbabilityCol().isEmpty();
+    boolean predCol = !getPredictionCol().isEmpty();
+    if (rawCol) {
+      appended = appended.add(getRawPredictionCol(), SQLDataTypes.VectorType(), false);
+    }
+    if (probCol) {
+      appended = appended.add(getProbabilityCol(), SQLDataTypes.VectorType(), false);
+    }
+    if (predCol) {
+      appended = appended.add(getPredictionCol(), DataTypes.DoubleType, false);
+    }
+    boolean softmax = endsInSoftmax();
+    double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
+    Broadcast<Weights> bc = dataset.sparkSession().sparkContext().broadcast(
+        new Weights(core.params(), core.state()), ClassTag$.MODULE$.apply(Weights.class));
+    return BlockScorer.score(dataset, getFeaturesCol(), core.spec(), bc, appended, (net, ws, row) -> {
+      double[] raw = raw(net, ws, row, softmax);
+      double[] prob = softmax(raw);
+      List<Object> out = new ArrayList<>(3);
+      if (rawCol) {
+        out.add(Vectors.dense(raw));
+      }
+      if (probCol) {
+        out.add(Vectors.dense(prob));
+      }
+      if (predCol) {
+        out.add((double) decide(prob, thresholds));
+      }
+      return out.toArray();
+    });
+  }
+
+  static double[] softmax(double[] raw) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double d : raw) {
+      max = Math.max(max, d);
+    }
+    double[] p = new double[raw.length];
+    double sum = 0;
+    for (int i = 0; i < raw.length; i++) {
+      p[i] = Math.exp(raw[i] - max);
+      sum += p[i];
+    }
+    for (int i = 0; i < raw.length; i++) {
+      p[i] /= sum;
+    }
+    return p;
+  }
+
+  /** Argmax of the probabilities, or Spark's rule with thresholds: argmax of p_i / t_i. */
+  static int decide(double[] prob, double[] thresholds) {
+    int best = 0;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < prob.length; i++) {
+      double s = thresholds == null ? prob[i]
+          : thresholds[i] == 0 ? Double.POSITIVE_INFINITY : prob[i] / thresholds[i];
+      if (s > bestScore) {
+        bestScore = s;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Resolves the two Scala signatures javac sees as a clash (Spark's training-summary hook, unused here): this
+   * model with its own probability and prediction columns.
+   */
+  @Override
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  public scala.Tuple3 findSummaryModel() {
+    return new scala.Tuple3(this, getProbabilityCol(), getPredictionCol());
+  }
+
+  @Override
+  public NeuralNetClassificationModel copy(ParamMap extra) {
+    NeuralNetClassificationModel m = new NeuralNetClassificationModel(uid, core);
+    return copyValues(m, extra).setParent(parent());
+  }
+
+  @Override
+  public MLWriter write() {
+    return MlPersistence.writer(this, core);
+  }
+
+  public static MLReader<NeuralNetClassificationModel> read() {
+    return MlPersistence.reader(NeuralNetClassificationModel.class, NeuralNetClassificationModel::new);
+  }
+
+  public static NeuralNetClassificationModel load(String path) {
+    return read().load(path);
+  }
+}
