@@ -18,4 +18,16 @@ final class Columns {
     }
     return ((Vector) first.get(0).get(0)).size();
   }
+
+  /** Fails unless {@code col} exists and holds vectors. */
+  static void requireVector(org.apache.spark.sql.types.StructType schema, String col, String role) {
+    if (!java.util.Arrays.asList(schema.fieldNames()).contains(col)) {
+      throw new IllegalArgumentException("the " + role + " column \"" + col + "\" does not exist; the columns are "
+          + java.util.Arrays.toString(schema.fieldNames()));
+    }
+    if (!schema.apply(col).dataType().equals(org.apache.spark.ml.linalg.SQLDataTypes.VectorType())) {
+      throw new IllegalArgumentException("the " + role + " column \"" + col + "\" has type "
+          + schema.apply(col).dataType().simpleString() + "; it must be a vector (use VectorAssembler)");
+    }
+  }
 }
