@@ -5,7 +5,19 @@ import io.treeprop.core.train.BatchStats;
 import io.treeprop.spark.data.Block;
 import io.treeprop.spark.train.StepAggregate;
 import io.treeprop.spark.train.Weights;
+import org.apache.spark.ml.linalg.MatrixUDT;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.serializer.KryoRegistrator;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType$;
+import org.apache.spark.sql.types.BooleanType$;
+import org.apache.spark.sql.types.ByteType$;
+import org.apache.spark.sql.types.FloatType$;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.NullType$;
+import org.apache.spark.sql.types.ShortType$;
+import org.apache.spark.sql.types.TimestampNTZType$;
+import org.apache.spark.sql.types.TimestampType$;
 
 /**
  * Registers every class Treeprop ships through Spark's serializer, so that it runs with
@@ -23,5 +35,27 @@ public final class TreepropKryoRegistrator implements KryoRegistrator {
     kryo.register(float[].class);
     kryo.register(double[].class);
     kryo.register(float[][].class);
+    registerSchemaTypes(kryo);
+  }
+
+  /**
+   * Spark SQL types that a Parquet file's schema can hold and Spark 3.5 does not register itself: Spark infers a
+   * Parquet schema with a job whose tasks return each file's {@code StructType} through the serializer, so
+   * without these a float, short, byte, boolean, binary, timestamp, array, map or vector column fails the read
+   * with "Class is not registered".
+   */
+  private static void registerSchemaTypes(Kryo kryo) {
+    kryo.register(ByteType$.class);
+    kryo.register(ShortType$.class);
+    kryo.register(FloatType$.class);
+    kryo.register(BooleanType$.class);
+    kryo.register(BinaryType$.class);
+    kryo.register(NullType$.class);
+    kryo.register(TimestampType$.class);
+    kryo.register(TimestampNTZType$.class);
+    kryo.register(ArrayType.class);
+    kryo.register(MapType.class);
+    kryo.register(VectorUDT.class);
+    kryo.register(MatrixUDT.class);
   }
 }
