@@ -1,0 +1,195 @@
+package io.treeprop.jobs.score;
+
+import io.treeprop.core.loss.Loss;
+import io.treeprop.core.model.Model;
+import io.treeprop.core.model.Network;
+import io.treeprop.core.model.Workspace;
+import io.treeprop.jobs.data.LabelMapping;
+import io.treeprop.jobs.data.Scaling;
+import io.treeprop.jobs.data.SourceData;
+import io.treeprop.spark.score.BlockScorer;
+import io.treeprop.spark.train.Weights;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.reflect.ClassTag$;
+
+/**
+ * Batch scoring with a saved model: the model's own feature scaling, then blocks of rows through the network
+ * ({@link BlockScorer}: one sgemm per layer per block), giving {@code prediction} and, for classifiers,
+ * {@code probability} (and {@code predictedLabel} when the model maps class names).
+ */
+public final class Scoring {
+  public static final String PREDICTION = "prediction";
+  public static final String PROBABILITY = "probability";
+  public static final String PREDICTED_LABEL = "predictedLabel";
+
+  private Scoring() {}
+
+  /**
+   * Appends the model's outputs to {@code data}.
+   *
+   * @throws IllegalArgumentException when the data's feature count differs from the model's
+   */
+  public static Dataset<Row> score(SparkSession spark, Model model, SourceData data) {
+    int in = model.network().inputShape().size();
+    if (data.features() != in) {
+      throw new IllegalArgumentException(data.description() + " has " + data.features() + " features per row; the "
+          + "model takes " + in);
+    }
+    SourceData scaled = Scaling.fromMetadata(model.metadata()).apply(data);
+    Loss loss = model.loss();
+    Loss.Task task = loss == null ? Loss.Task.REGRESSION : loss.task();
+    int k = model.network().outputShape().size();
+    List<String> names = LabelMapping.fromMetadata(model.metadata()).filter(m -> !m.numeric())
+        .map(LabelMapping::labels).orElse(List.of());
+    StructType appended = new StructType();
+    boolean classifier = task != Loss.Task.REGRESSION && (task == Loss.Task.MULTICLASS || k == 1);
+    if (classifier) {
+      appended = appended.add(PREDICTION, DataTypes.DoubleType, false)
+          .add(PROBABILITY, SQLDataTypes.VectorType(), false);
+      if (!names.isEmpty()) {
+        appended = appended.add(PREDICTED_LABEL, DataTypes.StringType, false);
+      }
+    } else {
+      appended = appended.add(PREDICTION, k == 1 ? DataTypes.DoubleType : SQLDataTypes.VectorType(), false);
+    }
+    Broadcast<Weights> bc = spark.sparkContext().broadcast(new Weights(model.params(), model.state()),
+        ClassTag$.MODULE$.apply(Weights.class));
+    float threshold = loss == null ? 0f : loss.threshold();
+    boolean multiclass = task == Loss.Task.MULTICLASS;
+    List<io.treeprop.core.layer.Layer> layers = model.network().layers();
+    boolean softmaxHead = layers.get(layers.size() - 1) instanceof io.treeprop.core.layer.ActivationLayer a
+        && a.function() == io.treeprop.core.layer.ActivationFunction.SOFTMAX;
+    BlockScorer.Outputs outputs = classifier
+        ? (net, ws, row) -> classify(net, ws, row, multiclass, softmaxHead, threshold, names)
+        : (net, ws, row) -> regress(net, ws, row);
+    return BlockScorer.score(scaled.frame(), SourceData.FEATURES, model.spec(), bc, appended, outputs);
+  }
+
+  private static Object[] classify(Network net, Workspace ws, int row, boolean multiclass, boolean softmaxHead,
+      float threshold, List<String> names) {
+    int k = net.outputShape().size();
+    float[] out = ws.activation(net.layers().size() - 1);
+    double[] p;
+    int c;
+    if (multiclass) {
+      // probabilities when the network ends in softmax, else scores turned into probabilities by softmax
+      p = new double[k];
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < k; j++) {
+        p[j] = out[row * k + j];
+        max = Math.max(max, p[j]);
+      }
+      double sum = 0;
+      for (int j = 0; j < k; j++) {
+        p[j] = softmaxHead ? p[j] : Math.exp(p[j] - max);
+        sum += p[j];
+      }
+      c = 0;
+      for (int j = 0; j < k; j++) {
+        p[j] /= sum;
+        c = p[j] > p[c] ? j : c;
+      }
+    } else {
+      // a probability for binary cross-entropy (threshold 0.5), a raw score for hinge/perceptron (threshold 0)
+      double v = out[row];
+      double q = threshold > 0 ? v : 1 / (1 + Math.exp(-v));
+      p = new double[] {1 - q, q};
+      c = v >= threshold ? 1 : 0;
+    }
+    return names.isEmpty() ? new Object[] {(double) c, Vectors.dense(p)}
+        : new Object[] {(double) c, Vectors.dense(p), names.get(c)};
+  }
+
+  private static Object[] regress(Network net, Workspace ws, int row) {
+    int k = net.outputShape().size();
+    float[] out = ws.activation(net.layers().size() - 1);
+    if (k == 1) {
+      return new Object[] {(double) out[row]};
+    }
+    double[] v = new double[k];
+    for (int j = 0; j < k; j++) {
+      v[j] = out[row * k + j];
+    }
+    return new Object[] {Vectors.dense(v)};
+  }
+
+  /**
+   * Writes scored rows as Parquet (vectors kept) or CSV (vectors flattened to {@code name_0, name_1, ...}; the
+   * features vector dropped), into a temporary sibling directory renamed into place, so a failure leaves no
+   * partial output.
+   *
+   * @throws IllegalArgumentException for an unknown format, or an existing output without {@code overwrite}
+   */
+  public static void write(Dataset<Row> scored, String output, String format, boolean overwrite) {
+    if (!format.equals("parquet") && !format.equals("csv")) {
+      throw new IllegalArgumentException("output format \"" + format + "\" is not parquet or csv");
+    }
+    try {
+      Path out = new Path(output);
+      FileSystem fs = out.getFileSystem(scored.sparkSession().sparkContext().hadoopConfiguration());
+      requireWritable(fs, out, overwrite);
+      Path tmp = new Path(out.getParent(), "." + out.getName() + ".tmp-" + System.nanoTime());
+      Dataset<Row> rows = format.equals("csv") ? flatten(scored) : scored;
+      try {
+        if (format.equals("csv")) {
+          rows.write().mode(SaveMode.ErrorIfExists).option("header", "true").csv(tmp.toString());
+        } else {
+          rows.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
+        }
+        if (fs.exists(out)) {
+          fs.delete(out, true);
+        }
+        if (!fs.rename(tmp, out)) {
+          throw new IOException("cannot rename " + tmp + " to " + out);
+        }
+      } finally {
+        if (fs.exists(tmp)) {
+          fs.delete(tmp, true);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write scores to " + output, e);
+    }
+  }
+
+  /** Fails before any work when {@code out} exists and may not be replaced. */
+  public static void requireWritable(FileSystem fs, Path out, boolean overwrite) throws IOException {
+    if (fs.exists(out) && !overwrite) {
+      throw new IllegalArgumentException("output " + out + " already exists; choose another path or pass "
+          + "--overwrite");
+    }
+  }
+
+  private static Dataset<Row> flatten(Dataset<Row> df) {
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : df.schema().fields()) {
+      if (!f.dataType().equals(SQLDataTypes.VectorType())) {
+        cols.add(df.col(f.name()));
+      } else if (!f.name().equals(SourceData.FEATURES)) {
+        int size = ((org.apache.spark.ml.linalg.Vector) df.select(f.name()).head().get(0)).size();
+        Column arr = org.apache.spark.ml.functions.vector_to_array(df.col(f.name()), "float64");
+        for (int i = 0; i < size; i++) {
+          cols.add(arr.getItem(i).as(f.name() + "_" + i));
+        }
+      }
+    }
+    return df.select(cols.toArray(new Column[0]));
+  }
+
+}
