@@ -1,0 +1,132 @@
+package io.treeprop.jobs.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.treeprop.core.model.Json;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Spark standalone cluster on loopback, started from the Maven jars (SPARK-NOTES): one Master and
+ * {@code workers} Workers, each its own JVM; executors are further JVMs the Workers launch. Closing it kills them
+ * all.
+ */
+final class StandaloneCluster implements AutoCloseable {
+  private final Path sparkHome;
+  private final Path work;
+  private final List<Process> processes = new ArrayList<>();
+  final int port;
+  private final int webPort;
+
+  StandaloneCluster(Path sparkHome, Path work, int workers) throws Exception {
+    this.sparkHome = sparkHome;
+    this.work = work;
+    this.port = freePort();
+    this.webPort = freePort();
+    // SPARK-NOTES: without this folder (or SPARK_SCALA_VERSION) executor launch fails with "Cannot find any build
+    // directories"
+    Files.createDirectories(sparkHome.resolve("launcher/target/scala-2.12"));
+    start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
+        String.valueOf(port), "--webui-port", String.valueOf(webPort));
+    for (int i = 0; i < workers; i++) {
+      Path dir = Files.createDirectories(work.resolve("worker-" + i));
+      start("worker-" + i, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
+          "--memory", "1g", "--webui-port", String.valueOf(freePort()), "--work-dir", dir.toString(), master());
+    }
+    awaitWorkers(workers, Duration.ofSeconds(90));
+  }
+
+  String master() {
+    return "spark://127.0.0.1:" + port;
+  }
+
+  private void start(String name, String mainClass, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-cp", sparkHome.resolve("jars") + "/*",
+        mainClass));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(work.resolve(name + ".log").toFile());
+    pb.environment().put("SPARK_HOME", sparkHome.toString());
+    pb.environment().put("SPARK_SCALA_VERSION", "2.12");
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+    processes.add(pb.start());
+  }
+
+  static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Polls the Master's JSON status until {@code n} workers are alive (a condition with a deadline, not a sleep). */
+  private void awaitWorkers(int n, Duration timeout) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      for (Process p : processes) {
+        if (!p.isAlive()) {
+          throw new IllegalStateException("a cluster process exited early; see the logs in " + work);
+        }
+      }
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webPort
+            + "/json/")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode status = Json.mapper().readTree(r.body());
+        int alive = 0;
+        for (JsonNode w : status.path("workers")) {
+          alive += "ALIVE".equals(w.path("state").asText()) ? 1 : 0;
+        }
+        last = alive + " alive";
+        if (alive >= n) {
+          return;
+        }
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      TimeUnit.MILLISECONDS.sleep(250);
+    }
+    throw new IllegalStateException("workers did not register within " + timeout + " (" + last + "); logs in "
+        + work);
+  }
+
+  /** Executor JVMs launched by the workers so far: one directory per executor under each worker's work dir. */
+  List<File> executorDirs() throws IOException {
+    List<File> out = new ArrayList<>();
+    try (var s = Files.walk(work, 3)) {
+      s.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().startsWith("app-")
+          && Files.exists(p.resolve("stderr"))).forEach(p -> out.add(p.toFile()));
+    }
+    return out;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Process p : processes) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    for (Process p : processes) {
+      try {
+        p.waitFor(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
