@@ -5,6 +5,8 @@ import io.treeprop.core.train.BatchStats;
 import io.treeprop.spark.data.Block;
 import io.treeprop.spark.train.StepAggregate;
 import io.treeprop.spark.train.Weights;
+import java.util.Comparator;
+import java.util.ServiceLoader;
 import org.apache.spark.ml.linalg.MatrixUDT;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.serializer.KryoRegistrator;
@@ -22,6 +24,8 @@ import org.apache.spark.sql.types.TimestampType$;
 /**
  * Registers every class Treeprop ships through Spark's serializer, so that it runs with
  * {@code spark.kryo.registrationRequired=true}: {@code spark.kryo.registrator=io.treeprop.spark.serde.TreepropKryoRegistrator}.
+ * Then it calls every {@link KryoRegistrations} on the class path, ordered by class name: Kryo numbers classes in
+ * registration order, so the order must not depend on how a JVM's class path happens to list the jars.
  */
 public final class TreepropKryoRegistrator implements KryoRegistrator {
   @Override
@@ -36,6 +40,11 @@ public final class TreepropKryoRegistrator implements KryoRegistrator {
     kryo.register(double[].class);
     kryo.register(float[][].class);
     registerSchemaTypes(kryo);
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    ServiceLoader.load(KryoRegistrations.class, loader == null ? getClass().getClassLoader() : loader).stream()
+        .map(ServiceLoader.Provider::get)
+        .sorted(Comparator.comparing(r -> r.getClass().getName()))
+        .forEach(r -> r.registerClasses(kryo));
   }
 
   /**
