@@ -1,0 +1,120 @@
+package io.treeprop.jobs.config;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.treeprop.core.layer.LayerSpec;
+import io.treeprop.core.loss.Loss;
+import io.treeprop.core.model.Json;
+import io.treeprop.core.model.NetworkSpec;
+import io.treeprop.core.tensor.Shape;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code model} section: the layers in core's JSON shape, the loss (which fixes the task) and optionally the
+ * input shape, which otherwise comes from the data, so a config need not repeat {@code 784}.
+ *
+ * @param input the input shape, or null to take the training data's feature count
+ * @param layers the layers in order, e.g. {@code {type: dense, units: 256}}, {@code {type: activation, function:
+ *     relu}}; at least one
+ * @param loss the training criterion
+ */
+public record ModelSection(Shape input, List<LayerSpec> layers, Loss loss) {
+  static final List<String> KEYS = List.of("input", "layers", "loss");
+
+  public ModelSection {
+    if (layers == null || layers.isEmpty()) {
+      throw new IllegalArgumentException("model.layers is empty; list the layers, e.g. [{type: dense, units: 10}, "
+          + "{type: activation, function: softmax}]");
+    }
+    if (loss == null) {
+      throw new IllegalArgumentException("missing required key model.loss: one of "
+          + String.join(", ", CoreJson.typeNames(Loss.class)));
+    }
+    layers = List.copyOf(layers);
+    // Without an input shape the outputs are still known when a dense layer fixes them.
+    if (input != null || layers.stream().anyMatch(l -> l instanceof LayerSpec.Dense)) {
+      check(input != null ? input : Shape.vector(1), layers, loss);
+    }
+  }
+
+  /** What the loss trains: regression, multiclass or binary classification. */
+  public Loss.Task task() {
+    return loss.task();
+  }
+
+  /**
+   * The network for data with {@code features} features per row.
+   *
+   * @throws IllegalArgumentException when {@code input} is set and does not hold {@code features} values, or the
+   *     layers do not fit the loss
+   */
+  public NetworkSpec network(int features) {
+    Shape in = input != null ? input : Shape.vector(features);
+    if (in.size() != features) {
+      throw new IllegalArgumentException("model.input " + in + " takes " + in.size() + " values per row, but the "
+          + "data has " + features + " features; fix model.input or leave it out to take the data's count");
+    }
+    check(in, layers, loss);
+    return new NetworkSpec(in, layers);
+  }
+
+  static ModelSection read(Node model) {
+    Shape input = input(model);
+    if (!model.has("layers")) {
+      throw model.missing("layers", "a list of layers, e.g. [{type: dense, units: 10}, {type: activation, "
+          + "function: softmax}]");
+    }
+    List<LayerSpec> layers = CoreJson.read(model.path("layers"), model.value("layers"),
+        Json.mapper().getTypeFactory().constructType(new TypeReference<List<LayerSpec>>() {}));
+    if (!model.has("loss")) {
+      throw model.missing("loss", "a name such as categorical_cross_entropy, or an object such as {type: "
+          + "smooth_l1, delta: 1.0}; one of " + String.join(", ", CoreJson.typeNames(Loss.class)));
+    }
+    Loss loss = CoreJson.read(model.path("loss"), model.value("loss"), Loss.class);
+    return model.build(() -> new ModelSection(input, layers, loss), "model");
+  }
+
+  /** The section as plain values and JSON trees. */
+  Map<String, Object> render() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    DataSection.putIfSet(m, "input", input == null ? null : CoreJson.tree(input));
+    m.put("layers", layers.stream().map(CoreJson::tree).toList());
+    m.put("loss", CoreJson.tree(loss));
+    return m;
+  }
+
+  /** {@code input = 784} or {@code input = [1, 28, 28]}. */
+  private static Shape input(Node model) {
+    ConfigValue v = model.value("input");
+    if (v == null) {
+      return null;
+    }
+    if (v.valueType() == ConfigValueType.LIST) {
+      return CoreJson.read(model.path("input"), v, Shape.class);
+    }
+    int n = model.optInt("input", 0);
+    try {
+      return Shape.vector(n);
+    } catch (IllegalArgumentException e) {
+      throw model.error("input", e.getMessage());
+    }
+  }
+
+  private static void check(Shape input, List<LayerSpec> layers, Loss loss) {
+    int outputs;
+    try {
+      outputs = new NetworkSpec(input, layers).compile().outputShape().size();
+    } catch (IllegalArgumentException e) {
+      String m = e.getMessage();
+      throw new IllegalArgumentException(m.startsWith("network.") ? "model." + m.substring(8) : "model: " + m, e);
+    }
+    try {
+      loss.checkOutputs(outputs);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("model.loss: " + e.getMessage(), e);
+    }
+  }
+}
