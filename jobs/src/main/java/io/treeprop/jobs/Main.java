@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code treeprop} command. */
 @Command(name = "treeprop", mixinStandardHelpOptions = true, version = "treeprop 0.1.0",
     description = "Train, evaluate and inspect feed-forward neural networks.",
-    subcommands = {QuickstartCommand.class, InspectCommand.class})
+    subcommands = {TrainCommand.class, EvaluateCommand.class, ScoreCommand.class, InspectCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

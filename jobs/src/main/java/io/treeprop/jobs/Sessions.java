@@ -36,4 +36,11 @@ public final class Sessions {
     SparkSession spark = SparkSession.builder().config(sc).getOrCreate();
     return spark;
   }
+
+  /** Stops the session when this JVM created the master (embedded mode); spark-submit stops its own. */
+  public static void stopIfEmbedded(SparkSession spark) {
+    if (spark.sparkContext().isLocal()) {
+      spark.stop();
+    }
+  }
 }

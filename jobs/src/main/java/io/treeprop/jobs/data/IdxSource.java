@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
@@ -25,7 +26,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * IDX images and labels (MNIST format, gzipped or not) through Hadoop's {@code FileSystem}: both files are read
  * whole on the driver with core's {@link IdxReader} (MNIST-size data: 47 MB of pixels for 60,000 images), checked
- * against each other, and parallelized as chunks of raw bytes (one label byte, then the pixels, per image) that the
+ * against each other, and broadcast as chunks of raw bytes (one label byte, then the pixels, per image) that the
  * executors decode into rows. Features are the pixel values 0..255 as doubles, unscaled; the label is the label
  * byte. Row order is the file order.
  */
@@ -61,7 +62,12 @@ final class IdxSource {
     List<byte[]> chunks = chunks(images, labels);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int slices = Math.max(1, Math.min(chunks.size(), jsc.defaultParallelism()));
-    JavaRDD<Row> rows = jsc.parallelize(chunks, slices).flatMap(c -> decode(c, d, labeled));
+    // The bytes travel as a broadcast (fetched once per executor), the partitions hold only chunk numbers: a
+    // parallelized collection of the bytes themselves would ship its whole partition with every task of every
+    // RDD built on it, i.e. with every training step.
+    Broadcast<byte[][]> data = jsc.broadcast(chunks.toArray(new byte[0][]));
+    List<Integer> ids = java.util.stream.IntStream.range(0, chunks.size()).boxed().toList();
+    JavaRDD<Row> rows = jsc.parallelize(ids, slices).flatMap(i -> decode(data.value()[i], d, labeled));
     return new SourceData(spark.createDataFrame(rows, schema(labeled)), images.count(), d,
         "idx data at " + spec.path());
   }

@@ -39,6 +39,7 @@ public final class TreepropKryoRegistrator implements KryoRegistrator {
     kryo.register(float[].class);
     kryo.register(double[].class);
     kryo.register(float[][].class);
+    kryo.register(byte[][].class);
     registerSchemaTypes(kryo);
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     ServiceLoader.load(KryoRegistrations.class, loader == null ? getClass().getClassLoader() : loader).stream()

@@ -1,0 +1,82 @@
+package io.treeprop.jobs;
+
+import io.treeprop.core.loss.Loss;
+import io.treeprop.core.model.Model;
+import io.treeprop.jobs.data.DataSource;
+import io.treeprop.jobs.data.LabelMapping;
+import io.treeprop.jobs.data.SourceData;
+import io.treeprop.jobs.report.ClassificationReport;
+import io.treeprop.jobs.report.ConfusionMatrix;
+import io.treeprop.jobs.report.RegressionReport;
+import io.treeprop.jobs.report.RegressionStats;
+import io.treeprop.jobs.report.Report;
+import io.treeprop.jobs.score.Scoring;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Evaluates a model on labelled data: scores it in blocks ({@link Scoring}), accumulates the confusion matrix or
+ * the regression sums with one {@code treeAggregate}, and optionally writes the report.
+ */
+final class Evaluation {
+  private Evaluation() {}
+
+  /** What evaluation found. */
+  record Result(Report report, String headline) {}
+
+  static Result evaluate(SparkSession spark, Model model, SourceData raw, String modelLocation) {
+    if (!raw.labeled()) {
+      throw new IllegalArgumentException(raw.description() + " has no labels; evaluation needs them (use score "
+          + "for unlabelled data)");
+    }
+    Loss loss = model.loss();
+    boolean regression = loss == null || loss.task() == Loss.Task.REGRESSION;
+    Optional<LabelMapping> mapping = LabelMapping.fromMetadata(model.metadata());
+    SourceData data = regression ? DataSource.numericLabels(raw)
+        : mapping.map(m -> m.apply(raw)).orElse(raw);
+    var scored = Scoring.score(spark, model, data).select(SourceData.LABEL, Scoring.PREDICTION);
+    Report.Builder b = Report.builder().optModel(model).optModelLocation(modelLocation).optData(raw.description());
+    int k = model.network().outputShape().size();
+    if (regression) {
+      RegressionStats s = scored.javaRDD().treeAggregate(new RegressionStats(k), Evaluation::addRegression,
+          RegressionStats::merge, 2);
+      RegressionReport r = RegressionReport.of(s, outputNames(k));
+      b.setRegression(r);
+      return new Result(b.build(), String.format("RMSE %.4f, MAE %.4f, R² %.4f", r.rmse(), r.mae(), r.r2()));
+    }
+    int classes = loss.task() == Loss.Task.MULTICLASS ? k : 2;
+    ConfusionMatrix cm = scored.javaRDD().treeAggregate(new ConfusionMatrix(classes),
+        (m, row) -> m.add((int) row.getDouble(0), (int) row.getDouble(1)), ConfusionMatrix::merge, 2);
+    List<String> names = model.labels().size() == classes ? model.labels()
+        : mapping.map(LabelMapping::labels).filter(l -> l.size() == classes)
+            .orElse(ClassificationReport.defaultLabels(classes));
+    ClassificationReport r = ClassificationReport.of(cm, names);
+    b.setClassification(r);
+    return new Result(b.build(), String.format("accuracy %.4f on %,d rows", r.accuracy(), r.rows()));
+  }
+
+  private static RegressionStats addRegression(RegressionStats s, Row row) {
+    Object t = row.get(0);
+    Object p = row.get(1);
+    if (t instanceof Vector tv) {
+      return s.addRow(tv.toArray(), ((Vector) p).toArray());
+    }
+    return s.add(((Number) t).doubleValue(), ((Number) p).doubleValue());
+  }
+
+  private static List<String> outputNames(int k) {
+    return k == 1 ? List.of("label") : java.util.stream.IntStream.range(0, k).mapToObj(i -> "output_" + i).toList();
+  }
+
+  /** Writes the report and says where. */
+  static void write(SparkSession spark, Result r, String dir, boolean overwrite, PrintStream out) throws IOException {
+    Path p = r.report().write(new Path(dir), spark.sparkContext().hadoopConfiguration(), overwrite);
+    out.println("report: " + p);
+  }
+}

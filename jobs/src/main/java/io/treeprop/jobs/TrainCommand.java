@@ -1,0 +1,113 @@
+package io.treeprop.jobs;
+
+import io.treeprop.core.loss.Loss;
+import io.treeprop.core.model.Json;
+import io.treeprop.core.model.Model;
+import io.treeprop.jobs.config.JobConfig;
+import io.treeprop.jobs.data.DataSource;
+import io.treeprop.jobs.data.LabelMapping;
+import io.treeprop.jobs.data.Scaling;
+import io.treeprop.jobs.data.SourceData;
+import io.treeprop.spark.data.InputColumns;
+import io.treeprop.spark.train.ConsoleProgress;
+import io.treeprop.spark.train.JsonLinesMetrics;
+import io.treeprop.spark.train.SparkTrainer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code treeprop train job.conf}: train, save the model, evaluate on the test data, write the report. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a network as a job config describes; save the model and, with test data, a report.")
+final class TrainCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "CONF", description = "Job config (HOCON), a local or Hadoop path.")
+  String conf;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. "
+      + "--set training.epochs=3 (repeatable; later ones win).")
+  List<String> overrides = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    JobConfig cfg = JobConfig.load(conf, overrides, new Configuration());
+    SparkSession spark = Sessions.create("treeprop train " + conf, cfg.spark().master(), cfg.spark().conf());
+    try {
+      run(spark, cfg);
+    } finally {
+      Sessions.stopIfEmbedded(spark);
+    }
+    return 0;
+  }
+
+  private static void run(SparkSession spark, JobConfig cfg) throws Exception {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    boolean overwrite = cfg.output().overwrite();
+    Outputs.requireWritable(cfg.output().model(), overwrite, hadoop);
+    if (cfg.output().report() != null) {
+      Outputs.requireWritable(cfg.output().report(), overwrite, hadoop);
+    }
+    Loss loss = cfg.model().loss();
+    SourceData train = DataSource.read(spark, cfg.data().train());
+    System.out.printf("data: %,d rows of %d features from %s%n", train.rows(), train.features(),
+        train.description());
+    Scaling scaling = cfg.data().scaling().fit(train);
+    LabelMapping mapping = loss.task() == Loss.Task.REGRESSION ? null : LabelMapping.fit(train);
+    SourceData prepared = prepare(train, scaling, mapping);
+    SourceData validation = cfg.data().validation() == null ? null
+        : prepare(DataSource.read(spark, cfg.data().validation()), scaling, mapping);
+
+    SparkTrainer trainer = new SparkTrainer(cfg.toSparkTrainConfig(train.rows())).addListener(new ConsoleProgress(10));
+    JsonLinesMetrics metrics = cfg.output().metrics() == null ? null
+        : new JsonLinesMetrics(cfg.output().metrics(), hadoop);
+    if (metrics != null) {
+      trainer.addListener(metrics);
+    }
+    Model model = trainer.fit(cfg.network(train.features()), loss, prepared.frame(),
+        validation == null ? null : validation.frame(), InputColumns.defaults());
+    model = withMetadata(model, cfg, scaling, mapping);
+    Outputs.saveModel(model, cfg.output().model(), overwrite, hadoop);
+    System.out.printf("trained %d steps in %.1f s: %s%n", model.summary().steps(), model.summary().seconds(),
+        model.summary().stopReason());
+    System.out.println("model: " + cfg.output().model());
+    if (cfg.data().test() != null) {
+      Evaluation.Result r = Evaluation.evaluate(spark, model, DataSource.read(spark, cfg.data().test()),
+          cfg.output().model());
+      System.out.println("test " + r.headline());
+      if (cfg.output().report() != null) {
+        Evaluation.write(spark, r, cfg.output().report(), overwrite, System.out);
+      }
+    }
+  }
+
+  /** Scaled features, and labels as class indices (classification) or numbers (regression). */
+  private static SourceData prepare(SourceData d, Scaling scaling, LabelMapping mapping) {
+    SourceData scaled = scaling.apply(d);
+    return mapping == null ? DataSource.numericLabels(scaled) : mapping.apply(scaled);
+  }
+
+  /** Scaling, label mapping (and class names) and the effective job config, saved with the model. */
+  @SuppressWarnings("unchecked")
+  private static Model withMetadata(Model m, JobConfig cfg, Scaling scaling, LabelMapping mapping) {
+    Map<String, Object> meta = new HashMap<>(m.metadata());
+    meta.putAll(scaling.toMetadata());
+    List<String> labels = List.of();
+    if (mapping != null) {
+      meta.putAll(mapping.toMetadata());
+      int outputs = m.network().outputShape().size();
+      labels = mapping.size() == outputs ? mapping.labels() : List.of();
+    }
+    try {
+      meta.put("job", Json.mapper().readValue(cfg.render(), Map.class));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot embed the job config", e);
+    }
+    return new Model(m.spec(), m.params(), m.state(), m.loss(), labels, m.summary(), meta);
+  }
+}
