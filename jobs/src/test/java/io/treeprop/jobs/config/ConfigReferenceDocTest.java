@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** docs/config-reference.md documents every key the reader accepts, with the defaults the code applies. */
+/** README.md documents every key the reader accepts, with the defaults the code applies. */
 class ConfigReferenceDocTest {
   /** A table row: | `key` | type | default | meaning |. */
   private static final Pattern ROW = Pattern.compile("^\\| `([A-Za-z0-9.]+)` \\| [^|]*(?:\\\\\\|[^|]*)* \\| ([^|]*) \\|",
@@ -28,7 +28,7 @@ class ConfigReferenceDocTest {
 
   @BeforeAll
   static void read() throws Exception {
-    doc = Files.readString(ConfigFixtures.ROOT.resolve("docs/config-reference.md"));
+    doc = Files.readString(ConfigFixtures.ROOT.resolve("README.md"));
     defaults = new HashMap<>();
     Matcher m = ROW.matcher(doc);
     while (m.find()) {
@@ -44,7 +44,7 @@ class ConfigReferenceDocTest {
         missing.add(key);
       }
     }
-    assertEquals(List.of(), missing, "keys without a row in docs/config-reference.md");
+    assertEquals(List.of(), missing, "keys without a row in README.md");
   }
 
   @Test
