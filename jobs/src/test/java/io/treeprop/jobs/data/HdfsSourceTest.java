@@ -3,43 +3,22 @@ package io.treeprop.jobs.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.treeprop.spark.LocalSpark;
-import java.io.File;
+import io.treeprop.spark.MiniHdfs;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sources on a real HDFS (a mini-cluster with one data node) read like local files, errors included. */
 @ExtendWith(LocalSpark.class)
 class HdfsSourceTest {
-  @TempDir
-  static Path base;
-
-  private static MiniDFSCluster hdfs;
-
-  @BeforeAll
-  static void startHdfs() throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(base.toFile(), "hdfs").getAbsolutePath());
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    hdfs.waitActive();
-  }
-
-  @AfterAll
-  static void stopHdfs() {
-    if (hdfs != null) {
-      hdfs.shutdown();
-    }
-  }
+  @RegisterExtension
+  static final MiniHdfs HDFS = new MiniHdfs();
 
   @Test
   void gzippedIdxOnHdfsReadsTheBytesWritten(SparkSession spark) throws Exception {
@@ -64,15 +43,15 @@ class HdfsSourceTest {
 
   @Test
   void missingHdfsFileIsNamed(SparkSession spark) {
-    String nope = hdfs.getURI() + "/data/nope.gz";
+    String nope = HDFS.cluster().getURI() + "/data/nope.gz";
     Fixtures.fails(() -> DataSource.read(spark, SourceSpec.idx(nope, null)), "no such file: " + nope);
   }
 
   private static String put(String path, byte[] bytes) throws Exception {
-    FileSystem fs = hdfs.getFileSystem();
+    FileSystem fs = HDFS.cluster().getFileSystem();
     try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(path))) {
       out.write(bytes);
     }
-    return hdfs.getURI() + path;
+    return HDFS.cluster().getURI() + path;
   }
 }

@@ -4,7 +4,7 @@ import static io.treeprop.jobs.report.ClassificationReportTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.File;
+import io.treeprop.spark.MiniHdfs;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
@@ -12,41 +12,21 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A report on a real HDFS (a mini-cluster with one data node) is written, replaced and read like a local one. */
 class ReportHdfsTest {
-  @TempDir
-  static java.nio.file.Path base;
-
-  private static MiniDFSCluster hdfs;
-
-  @BeforeAll
-  static void startHdfs() throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(base.toFile(), "hdfs").getAbsolutePath());
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    hdfs.waitActive();
-  }
-
-  @AfterAll
-  static void stopHdfs() {
-    if (hdfs != null) {
-      hdfs.shutdown();
-    }
-  }
+  @RegisterExtension
+  static final MiniHdfs HDFS = new MiniHdfs();
 
   @Test
   void reportOnHdfsHoldsItsFilesAndIsReplacedOnlyWhenAllowed() throws Exception {
-    Configuration conf = hdfs.getConfiguration(0);
-    Path dir = new Path(hdfs.getURI() + "/reports/animals");
+    Configuration conf = HDFS.cluster().getConfiguration(0);
+    Path dir = new Path(HDFS.cluster().getURI() + "/reports/animals");
     Report r = ReportFixtures.animals(ReportFixtures.tenEpochs(true));
     assertEquals(dir, r.write(dir, conf, false));
-    FileSystem fs = hdfs.getFileSystem();
+    FileSystem fs = HDFS.cluster().getFileSystem();
     assertEquals(List.of("confusion-matrix.png", "learning-curves.png", "metrics.json", "summary.txt"),
         names(fs, dir));
     assertEquals(List.of("animals"), names(fs, dir.getParent()));

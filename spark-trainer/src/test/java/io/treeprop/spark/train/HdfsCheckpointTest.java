@@ -11,46 +11,25 @@ import io.treeprop.core.optim.Optimizers;
 import io.treeprop.core.optim.Updater;
 import io.treeprop.core.train.TrainConfig;
 import io.treeprop.spark.LocalSpark;
+import io.treeprop.spark.MiniHdfs;
 import io.treeprop.spark.TestData;
 import io.treeprop.spark.data.InputColumns;
-import java.io.File;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Checkpoints on a real HDFS (a mini-cluster with one data node) resume exactly, like local files. */
 @ExtendWith(LocalSpark.class)
 class HdfsCheckpointTest {
-  @TempDir
-  static Path base;
-
-  private static MiniDFSCluster hdfs;
-
-  @BeforeAll
-  static void startHdfs() throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(base.toFile(), "hdfs").getAbsolutePath());
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    hdfs.waitActive();
-  }
-
-  @AfterAll
-  static void stopHdfs() {
-    if (hdfs != null) {
-      hdfs.shutdown();
-    }
-  }
+  @RegisterExtension
+  static final MiniHdfs HDFS = new MiniHdfs();
 
   private static Model fit(SparkSession spark, int epochs, CheckpointConfig cp) {
     Dataset<Row> df = TestData.blobs(spark, 300, 6, 3, 5);
@@ -63,11 +42,11 @@ class HdfsCheckpointTest {
 
   @Test
   void checkpointsOnHdfsResumeToTheUninterruptedWeights(SparkSession spark) throws Exception {
-    String dir = "hdfs://127.0.0.1:" + hdfs.getNameNodePort() + "/runs/blobs";
+    String dir = "hdfs://127.0.0.1:" + HDFS.cluster().getNameNodePort() + "/runs/blobs";
     CheckpointConfig cp = new CheckpointConfig(dir, 4, true, 3);
     Model straight = fit(spark, 3, null);
     fit(spark, 1, cp);
-    FileSystem fs = hdfs.getFileSystem();
+    FileSystem fs = HDFS.cluster().getFileSystem();
     FileStatus[] written = fs.listStatus(new org.apache.hadoop.fs.Path("/runs/blobs"));
     assertTrue(written.length >= 1 && written.length <= 3, Arrays.toString(written));
     for (FileStatus s : written) {
