@@ -25,7 +25,7 @@ public final class Blas {
 
   private static BLAS pick() {
     BLAS b = BLAS.getInstance();
-    LOG.info("BLAS: {}", describe(b));
+    LOG.info("using {}", describe(b));
     return b;
   }
 
