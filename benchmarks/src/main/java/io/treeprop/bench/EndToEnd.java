@@ -1,0 +1,257 @@
+package io.treeprop.bench;
+
+import io.treeprop.core.loss.Losses;
+import io.treeprop.core.model.EpochMetrics;
+import io.treeprop.core.model.Json;
+import io.treeprop.core.model.Model;
+import io.treeprop.core.model.NetworkSpec;
+import io.treeprop.core.optim.Optimizers;
+import io.treeprop.core.optim.Schedule;
+import io.treeprop.core.optim.Updater;
+import io.treeprop.core.tensor.Blas;
+import io.treeprop.core.train.TrainConfig;
+import io.treeprop.jobs.data.DataSource;
+import io.treeprop.jobs.data.Scaling;
+import io.treeprop.jobs.data.SourceData;
+import io.treeprop.jobs.data.SourceSpec;
+import io.treeprop.jobs.score.Scoring;
+import io.treeprop.spark.data.InputColumns;
+import io.treeprop.spark.train.SparkTrainConfig;
+import io.treeprop.spark.train.SparkTrainer;
+import io.treeprop.spark.train.StepReport;
+import io.treeprop.spark.train.StepTiming;
+import io.treeprop.spark.train.TrainingListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The end-to-end benchmark (issue 6): Treeprop against Spark MLlib's MultilayerPerceptronClassifier on
+ * Fashion-MNIST in one run on local[2] — training throughput and time to accuracy, scoring 1,000,000 rows, and
+ * Treeprop's per-step time split at several batch sizes. Writes {@code results.json} and {@code results.md}.
+ *
+ * <p>Run: {@code bin/benchmark [--out DIR] [--mllib-iterations N]}. Not part of the tests.
+ */
+public final class EndToEnd {
+  private static final String DIR = "/usr/share/datasets/fashion-mnist/";
+  private static final int[] LAYERS = {784, 256, 128, 10};
+
+  private EndToEnd() {}
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of(arg(args, "--out", "bench/results"));
+    int mllibIterations = Integer.parseInt(arg(args, "--mllib-iterations", "100"));
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("treeprop-bench")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryo.registrator", "io.treeprop.spark.serde.TreepropKryoRegistrator")
+        .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1").getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    Scaling scale = new Scaling.Factor(1.0 / 255);
+    SourceData train = scale.apply(DataSource.read(spark, SourceSpec.idx(DIR + "train-images-idx3-ubyte.gz",
+        DIR + "train-labels-idx1-ubyte.gz")));
+    SourceData test = scale.apply(DataSource.read(spark, SourceSpec.idx(DIR + "t10k-images-idx3-ubyte.gz",
+        DIR + "t10k-labels-idx1-ubyte.gz")));
+    Dataset<Row> trainDf = train.frame().repartition(2).cache();
+    Dataset<Row> testDf = test.frame().cache();
+    System.out.printf("rows: %d train, %d test%n", trainDf.count(), testDf.count());
+
+    Map<String, Object> results = new LinkedHashMap<>();
+    results.put("machine", machine());
+    Map<String, Object> tp = treeprop(trainDf, testDf);
+    results.put("treeprop_training", tp);
+    Map<String, Object> ml = mllib(trainDf, testDf, mllibIterations);
+    results.put("mllib_training", ml);
+    results.put("scoring", scoring(spark, testDf, (Model) tp.remove("model"),
+        (MultilayerPerceptronClassificationModel) ml.remove("model")));
+    results.put("step_split", split(trainDf));
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("results.json"), Json.write(results));
+    Files.writeString(out.resolve("results.md"), Markdown.of(results));
+    System.out.println(Markdown.of(results));
+    spark.stop();
+  }
+
+  private static Map<String, Object> treeprop(Dataset<Row> train, Dataset<Row> test) {
+    int epochs = 10;
+    int batch = 256;
+    long steps = epochs * ((60_000L + batch - 1) / batch);
+    Updater u = new Updater(new Optimizers.Adam(2e-3f), new Schedule.Cosine(steps, 0), 0, false, 0);
+    long t0 = System.nanoTime();
+    Model m = new SparkTrainer(SparkTrainConfig.of(new TrainConfig(epochs, batch, 42, u, 0, null)))
+        .fit(NetworkSpec.input(784).dense(256).relu().dense(128).relu().dense(10).softmax(),
+            new Losses.CategoricalCrossEntropy(), train, test, InputColumns.defaults());
+    double wall = (System.nanoTime() - t0) / 1e9;
+    List<EpochMetrics> h = m.summary().epochs();
+    double trainSeconds = h.stream().mapToDouble(EpochMetrics::seconds).sum();
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("epochs", epochs);
+    r.put("batch_size", batch);
+    r.put("wall_seconds_including_packing", wall);
+    r.put("train_seconds", trainSeconds);
+    r.put("samples_per_second", 60_000.0 * epochs / trainSeconds);
+    r.put("median_epoch_seconds", median(h.stream().mapToDouble(EpochMetrics::seconds).toArray()));
+    r.put("seconds_to_0.85", timeTo(h, 0.85));
+    r.put("seconds_to_0.88", timeTo(h, 0.88));
+    r.put("final_test_accuracy", h.get(h.size() - 1).validationAccuracy());
+    r.put("model", m);
+    return r;
+  }
+
+  private static Double timeTo(List<EpochMetrics> h, double target) {
+    double t = 0;
+    for (EpochMetrics e : h) {
+      t += e.seconds();
+      if (e.validationAccuracy() != null && e.validationAccuracy() >= target) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /** MLlib's MLP with L-BFGS (its best solver), in chunks of iterations warm-started from the last weights. */
+  private static Map<String, Object> mllib(Dataset<Row> train, Dataset<Row> test, int iterations) {
+    int chunk = 10;
+    MulticlassClassificationEvaluator acc = new MulticlassClassificationEvaluator().setMetricName("accuracy");
+    MultilayerPerceptronClassificationModel model = null;
+    double seconds = 0;
+    Double to85 = null;
+    Double to88 = null;
+    List<Double> perIteration = new ArrayList<>();
+    double accuracy = 0;
+    for (int done = 0; done < iterations; done += chunk) {
+      MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier().setLayers(LAYERS).setSolver("l-bfgs")
+          .setMaxIter(chunk).setSeed(42).setTol(0);
+      if (model != null) {
+        mlp.setInitialWeights(model.weights());
+      }
+      long t0 = System.nanoTime();
+      model = mlp.fit(train);
+      double s = (System.nanoTime() - t0) / 1e9;
+      seconds += s;
+      perIteration.add(s / chunk);
+      accuracy = acc.evaluate(model.transform(test));
+      System.out.printf("mllib: %d iterations, %.1f s, test accuracy %.4f%n", done + chunk, seconds, accuracy);
+      if (to85 == null && accuracy >= 0.85) {
+        to85 = seconds;
+      }
+      if (to88 == null && accuracy >= 0.88) {
+        to88 = seconds;
+      }
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("solver", "l-bfgs");
+    r.put("iterations", iterations);
+    r.put("train_seconds", seconds);
+    r.put("samples_per_second", 60_000.0 * iterations / seconds);
+    r.put("median_iteration_seconds", median(perIteration.stream().mapToDouble(Double::doubleValue).toArray()));
+    r.put("seconds_to_0.85", to85);
+    r.put("seconds_to_0.88", to88);
+    r.put("final_test_accuracy", accuracy);
+    r.put("model", model);
+    return r;
+  }
+
+  /** 1,000,000 rows (the test set 100 times), scored by both, results materialized with the noop sink. */
+  private static Map<String, Object> scoring(SparkSession spark, Dataset<Row> test, Model tp,
+      MultilayerPerceptronClassificationModel ml) {
+    // streamed, not cached: a million rows of 784 doubles would not fit in the heap
+    Dataset<Row> million = spark.range(100).toDF("copy").repartition(2).crossJoin(test);
+    long n = 100 * test.count();
+    double[] tpRuns = new double[3];
+    double[] mlRuns = new double[3];
+    for (int i = 0; i < 3; i++) {
+      long t0 = System.nanoTime();
+      Scoring.score(spark, tp, new SourceData(million, n, 784, "1M rows")).write().format("noop").mode("overwrite")
+          .save();
+      tpRuns[i] = n / ((System.nanoTime() - t0) / 1e9);
+      t0 = System.nanoTime();
+      ml.transform(million).write().format("noop").mode("overwrite").save();
+      mlRuns[i] = n / ((System.nanoTime() - t0) / 1e9);
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("rows", n);
+    r.put("treeprop_rows_per_second", median(tpRuns));
+    r.put("mllib_rows_per_second", median(mlRuns));
+    r.put("ratio", median(tpRuns) / median(mlRuns));
+    return r;
+  }
+
+  /** Treeprop's per-step time split (medians over one epoch, first quarter dropped) and the sgemm ceiling. */
+  private static List<Map<String, Object>> split(Dataset<Row> train) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int b : new int[] {128, 256, 1024, 4096}) {
+      List<StepTiming> t = new ArrayList<>();
+      TrainConfig cfg = new TrainConfig(1, b, 42, new Updater(new Optimizers.Adam(1e-3f)), 0, null);
+      new SparkTrainer(SparkTrainConfig.of(cfg)).addListener(new TrainingListener() {
+        @Override
+        public void onStep(StepReport s) {
+          t.add(s.timing());
+        }
+      }).fit(NetworkSpec.input(784).dense(256).relu().dense(128).relu().dense(10).softmax(),
+          new Losses.CategoricalCrossEntropy(), train, null, InputColumns.defaults());
+      List<StepTiming> w = t.subList(t.size() / 4, t.size());
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("batch_size", b);
+      r.put("steps", t.size());
+      r.put("scheduling_ms", median(w, StepTiming::scheduling));
+      r.put("broadcast_ms", median(w, StepTiming::broadcast));
+      r.put("compute_ms", median(w, StepTiming::compute));
+      r.put("aggregate_ms", median(w, StepTiming::aggregate));
+      r.put("driver_update_ms", median(w, StepTiming::driverUpdate));
+      double total = median(w, StepTiming::total);
+      r.put("total_ms", total);
+      r.put("compute_share", median(w, StepTiming::compute) / total);
+      double ceiling = Ceiling.gflops(b / 2);
+      double flops = Ceiling.flopsPerStep(b / 2);
+      r.put("sgemm_gflops_ceiling_per_partition", ceiling);
+      r.put("compute_at_ceiling_ms", flops / ceiling / 1e6);
+      r.put("compute_vs_ceiling", flops / ceiling / 1e6 / median(w, StepTiming::compute));
+      rows.add(r);
+      System.out.println("split " + r);
+    }
+    return rows;
+  }
+
+  private static double median(List<StepTiming> l, ToDoubleFunction<StepTiming> f) {
+    return median(l.stream().mapToDouble(f).toArray());
+  }
+
+  static double median(double[] a) {
+    double[] s = a.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static Map<String, Object> machine() throws Exception {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    m.put("cpu", Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+        .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("?"));
+    m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    m.put("blas", Blas.implementation());
+    m.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    m.put("master", "local[2]");
+    return m;
+  }
+
+  private static String arg(String[] args, String name, String def) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return def;
+  }
+}
