@@ -108,18 +108,7 @@ public final class NeuralNetClassificationModel
   @Override
   public Vector raw2probabilityInPlace(Vector raw) {
     double[] v = ((DenseVector) raw).values();
-    double max = Double.NEGATIVE_INFINITY;
-    for (double d : v) {
-      max = Math.max(max, d);
-    }
-    double sum = 0;
-    for (int i = 0; i < v.length; i++) {
-      v[i] = Math.exp(v[i] - max);
-      sum += v[i];
-    }
-    for (int i = 0; i < v.length; i++) {
-      v[i] /= sum;
-    }
+    System.arraycopy(softmax(v), 0, v, 0, v.length);
     return raw;
   }
 

@@ -59,6 +59,10 @@ class ClassifierPipelineTest {
 
     NeuralNetClassificationModel nnModel = (NeuralNetClassificationModel) model.stages()[3];
     assertEquals(15, nnModel.trainingSummary().epochs().size());
+    // the single-row API agrees with the block-wise transform
+    Row one = scored.select("features", "probability").head();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(((Vector) one.get(1)).toArray(),
+        nnModel.predictProbability((Vector) one.get(0)).toArray(), 1e-6);
     assertTrue(nnModel.trainingSummary().epochs().get(14).validationLoss() != null);
 
     String path = tmp.resolve("pipeline").toString();
