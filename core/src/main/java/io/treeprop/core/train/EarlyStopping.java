@@ -100,6 +100,12 @@ public record EarlyStopping(Monitor monitor, int patience, double minDelta, bool
       return best;
     }
 
+    /** Why the run stops, once {@link #shouldStop()}: the monitored metric, the patience and the best epoch. */
+    public String stopReason() {
+      return "early stopping: " + monitor.jsonName() + " did not improve for " + patience + " epochs (best " + best
+          + " at epoch " + bestEpoch + ")";
+    }
+
     public int bestEpoch() {
       return bestEpoch;
     }

@@ -134,9 +134,7 @@ public final class LocalTrainer {
           bestParams = params.clone();
           bestState = state.clone();
         } else if (tracker.shouldStop()) {
-          stop = "early stopping: " + config.earlyStopping().monitor().jsonName() + " did not improve for "
-              + config.earlyStopping().patience() + " epochs (best " + tracker.best() + " at epoch "
-              + tracker.bestEpoch() + ")";
+          stop = tracker.stopReason();
           break;
         }
       }

@@ -24,8 +24,8 @@ import org.apache.spark.sql.types.StructType;
  * per-row UDF.
  */
 public final class BlockScorer {
-  /** Rows per forward pass. */
-  public static final int BLOCK = 512;
+  /** Rows per forward pass: the same block size as the core model's own predictions. */
+  public static final int BLOCK = io.treeprop.core.model.Model.PREDICT_BLOCK;
 
   private BlockScorer() {}
 

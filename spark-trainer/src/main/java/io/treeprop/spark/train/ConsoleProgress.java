@@ -18,7 +18,6 @@ public final class ConsoleProgress implements TrainingListener {
   private int epochs;
   private long windowStart;
   private long windowRows;
-  private double lastRate;
 
   public ConsoleProgress(double intervalSeconds) {
     this.intervalSeconds = intervalSeconds;
@@ -43,7 +42,6 @@ public final class ConsoleProgress implements TrainingListener {
       return;
     }
     double rate = windowRows / ((now - windowStart) / 1e9);
-    lastRate = rate;
     long left = (long) (s.stepsPerEpoch() - s.stepInEpoch() - 1) * rows / Math.max(1, stepsPerEpoch);
     long leftRun = left + (long) (epochs - s.epoch()) * rows;
     LOG.info(String.format("epoch %d/%d  step %d/%d  loss %.4f%s  %,.0f samples/s  epoch ETA %s  run ETA %s",
@@ -61,11 +59,6 @@ public final class ConsoleProgress implements TrainingListener {
         m.trainLoss(), m.trainAccuracy() == null ? "" : String.format("  acc %.4f", m.trainAccuracy()),
         m.validationLoss() == null ? "" : String.format("  val_loss %.4f", m.validationLoss()),
         m.validationAccuracy() == null ? "" : String.format("  val_acc %.4f", m.validationAccuracy())));
-  }
-
-  /** Samples per second measured over the last printed window. */
-  public double lastRate() {
-    return lastRate;
   }
 
   static String duration(double seconds) {

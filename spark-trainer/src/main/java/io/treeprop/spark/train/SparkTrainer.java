@@ -333,9 +333,7 @@ public final class SparkTrainer {
           r.bestParams = r.params.clone();
           r.bestState = r.state.clone();
         } else if (tracker.shouldStop()) {
-          reason = "early stopping: " + tc.earlyStopping().monitor().jsonName() + " did not improve for "
-              + tc.earlyStopping().patience() + " epochs (best " + tracker.best() + " at epoch "
-              + tracker.bestEpoch() + ")";
+          reason = tracker.stopReason();
         }
         r.trackerBest = tracker.best();
         r.trackerBestEpoch = tracker.bestEpoch();
