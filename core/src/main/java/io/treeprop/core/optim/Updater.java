@@ -56,13 +56,13 @@ public record Updater(Optimizer optimizer, Schedule schedule, float l2, boolean 
    * decayed).
    *
    * @param decay from {@link #decayRanges}, computed once per run
-   * @return the gradient's global norm before clipping
+   * @return the gradient's global norm before clipping, or NaN when clipping is off (it is not computed then)
    */
   public double applyInPlace(float[] params, float[] grad, OptimizerState state, int[] decay) {
     if (params.length != grad.length) {
       throw new IllegalArgumentException("gradient has " + grad.length + " values, parameters " + params.length);
     }
-    double norm = norm(grad);
+    double norm = clipNorm > 0 ? norm(grad) : Double.NaN;
     if (clipNorm > 0 && norm > clipNorm) {
       float s = (float) (clipNorm / norm);
       for (int i = 0; i < grad.length; i++) {
@@ -82,11 +82,22 @@ public record Updater(Optimizer optimizer, Schedule schedule, float l2, boolean 
     return norm;
   }
 
+  /** Four independent sums, so the loop is not one long chain of dependent additions. */
   private static double norm(float[] g) {
-    double s = 0;
-    for (float v : g) {
-      s += (double) v * v;
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < g.length; i += 4) {
+      s0 += (double) g[i] * g[i];
+      s1 += (double) g[i + 1] * g[i + 1];
+      s2 += (double) g[i + 2] * g[i + 2];
+      s3 += (double) g[i + 3] * g[i + 3];
     }
-    return Math.sqrt(s);
+    for (; i < g.length; i++) {
+      s0 += (double) g[i] * g[i];
+    }
+    return Math.sqrt((s0 + s1) + (s2 + s3));
   }
 }

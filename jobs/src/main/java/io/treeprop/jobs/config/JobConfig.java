@@ -117,7 +117,7 @@ public record JobConfig(DataSection data, ModelSection model, TrainingSection tr
   /** The Spark training configuration for {@code trainDataRows} rows of training data. */
   public SparkTrainConfig toSparkTrainConfig(long trainDataRows) {
     return new SparkTrainConfig(toTrainConfig(trainDataRows), training.partitions(), training.treeDepth(),
-        training.checkpoints(), training.resume());
+        training.checkpoints(), training.resume(), training.exchange());
   }
 
   private static JobConfig from(Config file, List<String> overrides) {

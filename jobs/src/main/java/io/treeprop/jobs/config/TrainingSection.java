@@ -9,6 +9,7 @@ import io.treeprop.core.optim.Schedule;
 import io.treeprop.core.train.EarlyStopping;
 import io.treeprop.core.train.TrainConfig;
 import io.treeprop.spark.train.CheckpointConfig;
+import io.treeprop.spark.train.Exchange;
 import io.treeprop.spark.train.SparkTrainConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,12 +30,13 @@ import java.util.Map;
  * @param earlyStopping null to run every epoch
  * @param partitions repartition the training data to this many partitions; 0 keeps the source's
  * @param treeDepth depth of Spark's {@code treeAggregate} (at least 1)
+ * @param exchange how a step's weights and gradients travel: tree, barrier or auto
  * @param checkpoints null for none
  * @param resume continue from the latest checkpoint when there is one (only with checkpoints)
  */
 public record TrainingSection(int epochs, int batchSize, long seed, Optimizer optimizer, ScheduleSpec schedule,
     float l2, boolean decayBiases, float clipNorm, EarlyStopping earlyStopping, int partitions, int treeDepth,
-    CheckpointConfig checkpoints, boolean resume) {
+    Exchange exchange, CheckpointConfig checkpoints, boolean resume) {
   public static final int DEFAULT_EPOCHS = TrainConfig.DEFAULT_EPOCHS;
   public static final int DEFAULT_BATCH_SIZE = TrainConfig.DEFAULT_BATCH_SIZE;
   public static final long DEFAULT_SEED = TrainConfig.DEFAULT_SEED;
@@ -46,6 +48,7 @@ public record TrainingSection(int epochs, int batchSize, long seed, Optimizer op
   public static final float DEFAULT_CLIP_NORM = 0f;
   public static final int DEFAULT_PARTITIONS = 0;
   public static final int DEFAULT_TREE_DEPTH = SparkTrainConfig.DEFAULT_TREE_DEPTH;
+  public static final Exchange DEFAULT_EXCHANGE = Exchange.AUTO;
   /** Early stopping is off unless {@code training.earlyStopping} is given; these fill its omitted keys. */
   public static final EarlyStopping.Monitor DEFAULT_MONITOR = EarlyStopping.Monitor.VALIDATION_LOSS;
   public static final int DEFAULT_PATIENCE = EarlyStopping.DEFAULT_PATIENCE;
@@ -59,7 +62,7 @@ public record TrainingSection(int epochs, int batchSize, long seed, Optimizer op
   public static final boolean DEFAULT_RESUME = true;
 
   static final List<String> KEYS = List.of("epochs", "batchSize", "seed", "optimizer", "schedule", "l2",
-      "decayBiases", "clipNorm", "earlyStopping", "partitions", "treeDepth", "checkpoints");
+      "decayBiases", "clipNorm", "earlyStopping", "partitions", "treeDepth", "exchange", "checkpoints");
   static final List<String> CHECKPOINT_KEYS = List.of("dir", "everySteps", "everyEpoch", "keepLast", "resume");
   static final List<String> EARLY_STOPPING_KEYS = List.of("monitor", "patience", "minDelta", "restoreBest");
   static final List<String> COSINE_KEYS = List.of("type", "minRate");
@@ -70,6 +73,9 @@ public record TrainingSection(int epochs, int batchSize, long seed, Optimizer op
     atLeast("batchSize", batchSize, 1);
     atLeast("partitions", partitions, 0);
     atLeast("treeDepth", treeDepth, 1);
+    if (exchange == null) {
+      exchange = DEFAULT_EXCHANGE;
+    }
     if (optimizer == null) {
       optimizer = DEFAULT_OPTIMIZER;
     }
@@ -92,7 +98,7 @@ public record TrainingSection(int epochs, int batchSize, long seed, Optimizer op
   public static TrainingSection defaults() {
     return new TrainingSection(DEFAULT_EPOCHS, DEFAULT_BATCH_SIZE, DEFAULT_SEED, DEFAULT_OPTIMIZER,
         DEFAULT_SCHEDULE, DEFAULT_L2, DEFAULT_DECAY_BIASES, DEFAULT_CLIP_NORM, null, DEFAULT_PARTITIONS,
-        DEFAULT_TREE_DEPTH, null, false);
+        DEFAULT_TREE_DEPTH, DEFAULT_EXCHANGE, null, false);
   }
 
   static TrainingSection read(Node t) {
@@ -113,8 +119,10 @@ public record TrainingSection(int epochs, int batchSize, long seed, Optimizer op
     float clipNorm = t.optFloat("clipNorm", DEFAULT_CLIP_NORM);
     int partitions = t.optInt("partitions", DEFAULT_PARTITIONS);
     int treeDepth = t.optInt("treeDepth", DEFAULT_TREE_DEPTH);
+    String exchangeName = t.optString("exchange");
     return t.build(() -> new TrainingSection(epochs, batchSize, seed, optimizer, schedule, l2, decayBiases,
-        clipNorm, es, partitions, treeDepth, checkpoints, resume), "training");
+        clipNorm, es, partitions, treeDepth, exchangeName == null ? null : Exchange.fromName(exchangeName), checkpoints,
+        resume), "training");
   }
 
   /** The section as plain values and JSON trees, every default written out. */
@@ -131,6 +139,7 @@ public record TrainingSection(int epochs, int batchSize, long seed, Optimizer op
     DataSection.putIfSet(m, "earlyStopping", earlyStopping == null ? null : CoreJson.tree(earlyStopping));
     m.put("partitions", partitions);
     m.put("treeDepth", treeDepth);
+    m.put("exchange", exchange.jsonName());
     if (checkpoints != null) {
       Map<String, Object> c = new LinkedHashMap<>();
       c.put("dir", checkpoints.dir());

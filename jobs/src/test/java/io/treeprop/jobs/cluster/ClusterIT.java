@@ -1,5 +1,6 @@
 package io.treeprop.jobs.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,13 +37,25 @@ class ClusterIT {
         2)) {
       String model = tmp.resolve("model").toString();
       String report = tmp.resolve("report").toString();
+      // the barrier exchange over TCP: executors in other JVMs connect back to the driver
       int train = submit(cluster, sparkHome, jar, "train", "train", "conf/binary.conf",
-          "--set", "training.epochs=4", "--set", "output.model=" + model, "--set", "output.report=" + report,
-          "--set", "output.metrics=" + tmp.resolve("metrics.jsonl"),
+          "--set", "training.epochs=4", "--set", "training.exchange=barrier", "--set", "output.model=" + model,
+          "--set", "output.report=" + report, "--set", "output.metrics=" + tmp.resolve("metrics.jsonl"),
           "--set", "training.checkpoints.dir=" + tmp.resolve("checkpoints"));
       assertEquals(0, train, "train exit code; see " + tmp.resolve("train.log"));
       String trainLog = Files.readString(tmp.resolve("train.log"));
       assertTrue(trainLog.contains("test accuracy"), trainLog);
+      assertTrue(trainLog.contains("using the barrier exchange"), trainLog);
+      // the same run with a Spark job per step gives the same weights, bit for bit
+      String treeModel = tmp.resolve("tree-model").toString();
+      int tree = submit(cluster, sparkHome, jar, "train-tree", "train", "conf/binary.conf",
+          "--set", "training.epochs=4", "--set", "training.exchange=tree", "--set", "output.model=" + treeModel,
+          "--set", "output.report=" + tmp.resolve("tree-report"),
+          "--set", "output.metrics=" + tmp.resolve("tree-metrics.jsonl"),
+          "--set", "training.checkpoints.dir=" + tmp.resolve("tree-checkpoints"));
+      assertEquals(0, tree, "train exit code; see " + tmp.resolve("train-tree.log"));
+      assertArrayEquals(Files.readAllBytes(Path.of(model, "params.bin")),
+          Files.readAllBytes(Path.of(treeModel, "params.bin")), "barrier and tree exchanges give the same weights");
       assertTrue(Files.exists(Path.of(model, "model.json")) && Files.exists(Path.of(model, "params.bin")));
       assertTrue(Files.exists(Path.of(report, "metrics.json")));
       List<File> executorsAfterTrain = cluster.executorDirs();

@@ -15,7 +15,8 @@ class JobConfigErrorsTest {
   @Test
   void unknownKeysListWhatIsAllowedAndSuggestTheNearest() {
     assertEquals("unknown key training.epoch; allowed: epochs, batchSize, seed, optimizer, schedule, l2, decayBiases, "
-        + "clipNorm, earlyStopping, partitions, treeDepth, checkpoints; did you mean epochs? (at job.conf line 4)",
+        + "clipNorm, earlyStopping, partitions, treeDepth, exchange, checkpoints; did you mean epochs? (at job.conf line "
+        + "4)",
         minimalFails("training.epoch = 3"));
     minimalFails("trainig { epochs = 3 }", "unknown key trainig; allowed: data, model, training, output, spark",
         "did you mean training?");
@@ -98,6 +99,7 @@ class JobConfigErrorsTest {
         + "or everyEpoch, or leave checkpoints off");
     minimalFails("training.l2 = -0.1", "training.l2 (-0.1) must be a finite number >= 0");
     minimalFails("training.treeDepth = 0", "training.treeDepth (0) must be at least 1");
+    minimalFails("training.exchange = ring", "training: exchange 'ring' is not one of tree, barrier, auto");
     minimalFails("data.validationFraction = 1.5", "data.validationFraction (1.5) must be in [0, 1)");
     minimalFails("data.scaling { factor = 0 }", "data.scaling: scaling factor is 0.0; it must be a finite non-zero");
     minimalFails("data.scaling { type = standardize, factor = 2 }",

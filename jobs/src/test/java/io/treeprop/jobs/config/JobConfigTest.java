@@ -15,6 +15,7 @@ import io.treeprop.core.optim.Updater;
 import io.treeprop.core.train.EarlyStopping;
 import io.treeprop.core.train.TrainConfig;
 import io.treeprop.jobs.data.SourceSpec;
+import io.treeprop.spark.train.Exchange;
 import io.treeprop.spark.train.SparkTrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ class JobConfigTest {
         schedule { type = step, every = 100, gamma = 0.5 }
         l2 = 1e-5, decayBiases = true, clipNorm = 5
         earlyStopping { monitor = validation_accuracy, patience = 4, minDelta = 0.001, restoreBest = false }
-        partitions = 16, treeDepth = 3
+        partitions = 16, treeDepth = 3, exchange = tree
         checkpoints { dir = "s3a://b/ck", everySteps = 500, everyEpoch = false, keepLast = 5, resume = false }
       }
       output { model = "hdfs://nn/m", report = "r", metrics = "m.jsonl", overwrite = true }
@@ -74,6 +75,7 @@ class JobConfigTest {
     assertNull(t.checkpoints());
     assertFalse(t.resume());
     assertEquals(List.of(0, 2), List.of(t.partitions(), t.treeDepth()));
+    assertEquals(Exchange.AUTO, t.exchange());
     assertEquals(DataSection.DEFAULT_SCALING, c.data().scaling());
     assertEquals(new ScalingSpec.None(), c.data().scaling());
     assertEquals(0.0, c.data().validationFraction());
@@ -176,7 +178,7 @@ class JobConfigTest {
   @Test
   void minimalRendersEveryDefault() {
     String r = minimal("").render();
-    for (String key : List.of("\"epochs\" : 10", "\"batchSize\" : 128", "\"seed\" : 42", "\"treeDepth\" : 2",
+    for (String key : List.of("\"epochs\" : 10", "\"batchSize\" : 128", "\"seed\" : 42", "\"treeDepth\" : 2", "\"exchange\" : \"auto\"",
         "\"scaling\" : \"none\"", "\"overwrite\" : false", "\"type\" : \"constant\"")) {
       assertTrue(r.contains(key), () -> key + " in " + r);
     }
@@ -191,6 +193,7 @@ class JobConfigTest {
         1e-5f, true, 5f), 0, new EarlyStopping(EarlyStopping.Monitor.VALIDATION_ACCURACY, 4, 0.001, false)), t);
     SparkTrainConfig s = c.toSparkTrainConfig(1000);
     assertEquals(List.of(16, 3), List.of(s.partitions(), s.treeDepth()));
+    assertEquals(Exchange.TREE, s.exchange());
     assertEquals("s3a://b/ck", s.checkpoints().dir());
     assertEquals(List.of(500, 5), List.of(s.checkpoints().everySteps(), s.checkpoints().keepLast()));
     assertFalse(s.checkpoints().everyEpoch());

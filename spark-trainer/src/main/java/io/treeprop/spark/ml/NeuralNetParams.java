@@ -99,6 +99,10 @@ public interface NeuralNetParams extends Params {
     return defs().partitions;
   }
 
+  default Param<String> exchange() {
+    return defs().exchange;
+  }
+
   default int[] getHiddenLayers() {
     return (int[]) getOrDefault(hiddenLayers());
   }
@@ -181,5 +185,9 @@ public interface NeuralNetParams extends Params {
 
   default int getPartitions() {
     return (Integer) getOrDefault(partitions());
+  }
+
+  default String getExchange() {
+    return getOrDefault(exchange());
   }
 }

@@ -39,6 +39,7 @@ public final class ParamDefs implements java.io.Serializable {
   public final Param<String> initialModelPath;
   public final Param<String> weightCol;
   public final IntParam partitions;
+  public final Param<String> exchange;
 
   ParamDefs(Params owner) {
     String uid = owner.uid();
@@ -84,6 +85,9 @@ public final class ParamDefs implements java.io.Serializable {
         valid(x -> x != null));
     partitions = new IntParam(uid, "partitions", "repartition the training data to this many partitions; 0 "
         + "keeps its partitioning", ParamValidators.gtEq(0));
+    exchange = new Param<>(uid, "exchange", "how each step's weights and gradients travel: tree (a Spark job per "
+        + "step), barrier (a barrier job per epoch) or auto (barrier when the application allows it)",
+        ParamValidators.inArray(new String[] {"tree", "barrier", "auto"}));
   }
 
   /** A serializable Spark param validator from a Java predicate. */
@@ -137,5 +141,6 @@ public final class ParamDefs implements java.io.Serializable {
     owner.setDefault(initialModelPath, "");
     owner.setDefault(weightCol, "");
     owner.setDefault(partitions, 0);
+    owner.setDefault(exchange, "auto");
   }
 }

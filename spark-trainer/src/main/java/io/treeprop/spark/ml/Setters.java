@@ -109,4 +109,9 @@ public interface Setters<T extends NeuralNetParams> extends NeuralNetParams {
     set(partitions(), v);
     return self();
   }
+
+  default T setExchange(String v) {
+    set(exchange(), v);
+    return self();
+  }
 }

@@ -14,6 +14,7 @@ import io.treeprop.core.train.EarlyStopping;
 import io.treeprop.core.train.TrainConfig;
 import io.treeprop.spark.data.InputColumns;
 import io.treeprop.spark.train.CheckpointConfig;
+import io.treeprop.spark.train.Exchange;
 import io.treeprop.spark.train.SparkTrainConfig;
 import io.treeprop.spark.train.SparkTrainer;
 import org.apache.spark.sql.Dataset;
@@ -80,7 +81,8 @@ final class Training {
     EarlyStopping es = p.getEarlyStoppingPatience() > 0
         ? EarlyStopping.onValidationLoss(p.getEarlyStoppingPatience()) : null;
     TrainConfig tc = new TrainConfig(epochs, p.getBatchSize(), p.getSeed(), updater, fraction, es);
-    SparkTrainConfig sc = SparkTrainConfig.of(tc).withPartitions(p.getPartitions());
+    SparkTrainConfig sc = SparkTrainConfig.of(tc).withPartitions(p.getPartitions())
+        .withExchange(Exchange.fromName(p.getExchange()));
     if (!p.getCheckpointDir().isBlank()) {
       int every = p.getCheckpointInterval();
       sc = sc.withCheckpoints(new CheckpointConfig(p.getCheckpointDir(), every, every == 0, KEEP_CHECKPOINTS), true);

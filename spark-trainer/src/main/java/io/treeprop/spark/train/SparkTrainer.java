@@ -164,6 +164,8 @@ public final class SparkTrainer {
     private final String callerDescription;
     private RunState r;
     private EarlyStopping.Tracker tracker;
+    /** Null when each step is its own treeAggregate job. */
+    private BarrierExchange barrier;
 
     Run(NetworkSpec spec, Loss loss, Objective objective, Packer.Packed data, Packer.Packed val, SparkContext sc) {
       this.spec = spec;
@@ -189,6 +191,37 @@ public final class SparkTrainer {
     }
 
     Model execute() {
+      barrier = barrierExchange();
+      try {
+        return train();
+      } finally {
+        if (barrier != null) {
+          barrier.close();
+        }
+      }
+    }
+
+    /** The barrier exchange when the configuration asks for it and the application allows it, else null. */
+    private BarrierExchange barrierExchange() {
+      Exchange e = config.exchange();
+      if (e == Exchange.TREE) {
+        return null;
+      }
+      int partitions = data.blocks().getNumPartitions();
+      String why = BarrierExchange.unsupported(sc, partitions);
+      if (why != null) {
+        if (e == Exchange.BARRIER) {
+          throw new IllegalArgumentException("exchange barrier: " + why + "; or use exchange tree");
+        }
+        LOG.info("using the tree exchange: {}", why);
+        return null;
+      }
+      LOG.info("using the barrier exchange: one Spark job per epoch, {} tasks", partitions);
+      return new BarrierExchange(sc, data.blocks(), specJson, lossJson, tc.seed(), stepsPerEpoch,
+          objective.network().layout().paramCount(), callerDescription);
+    }
+
+    private Model train() {
       r = start();
       tracker = tc.earlyStopping() == null ? null : tc.earlyStopping().newTracker();
       if (tracker != null && r.trackerBest != null) {
@@ -202,6 +235,10 @@ public final class SparkTrainer {
       boolean stopped = r.epoch > tc.epochs();
       while (!stopped && r.epoch <= tc.epochs()) {
         long e0 = System.nanoTime();
+        if (barrier != null) {
+          barrier.describe(String.format("treeprop: epoch %d/%d, steps %d-%d (barrier exchange)", r.epoch,
+              tc.epochs(), r.stepInEpoch + 1, stepsPerEpoch));
+        }
         while (r.stepInEpoch < stepsPerEpoch) {
           step();
           r.stepInEpoch++;
@@ -212,6 +249,9 @@ public final class SparkTrainer {
             e0 = System.nanoTime();
             save();
           }
+        }
+        if (barrier != null) {
+          barrier.endSegment();
         }
         r.epochSeconds += (System.nanoTime() - e0) / 1e9;
         String reason = endEpoch();
@@ -260,62 +300,79 @@ public final class SparkTrainer {
     }
 
     private void step() {
+      if (barrier != null) {
+        long t0 = System.nanoTime();
+        StepAggregate agg = barrier.step(r.epoch, r.stepInEpoch, r.optimizer.step(), r.params, r.state);
+        long t2 = System.nanoTime();
+        // sending the order plays the broadcast's part; receiving includes the tasks' compute
+        double send = barrier.sendNanos / 1e6;
+        double wait = (t2 - t0) / 1e6 - send;
+        update(agg, send, wait, t2);
+        return;
+      }
       long step = r.optimizer.step();
       sc.setJobDescription(String.format("treeprop: epoch %d/%d, step %d/%d (global %d)", r.epoch, tc.epochs(),
           r.stepInEpoch + 1, stepsPerEpoch, step + 1));
       long t0 = System.nanoTime();
       Broadcast<Weights> bc = sc.broadcast(new Weights(r.params, r.state), ClassTag$.MODULE$.apply(Weights.class));
-      StepAggregate agg;
-      long t1;
-      long t2;
       try {
-        t1 = System.nanoTime();
-        agg = data.blocks().treeAggregate(new StepAggregate(),
+        long t1 = System.nanoTime();
+        StepAggregate agg = data.blocks().treeAggregate(new StepAggregate(),
             new StepTask(specJson, lossJson, tc.seed(), r.epoch, r.stepInEpoch, stepsPerEpoch, step, bc),
             StepAggregate::merge, config.treeDepth());
-        t2 = System.nanoTime();
-        BatchStats s = agg.stats;
-        if (!Double.isFinite(s.lossSum) || agg.grad == null) {
-          throw new IllegalStateException(String.format("training diverged: the loss is %s at epoch %d, step %d "
-              + "(global %d); lower the learning rate (now %.3g) or add gradient clipping%s", s.lossSum, r.epoch,
-              r.stepInEpoch + 1, step + 1, tc.updater().rate(step), lastCheckpointNote()));
-        }
-        float[] grad = new float[r.params.length];
-        double inv = s.weightSum > 0 ? 1.0 / s.weightSum : 0;
-        for (int i = 0; i < grad.length; i++) {
-          grad[i] = (float) (agg.grad[i] * inv);
-        }
-        double lr = tc.updater().rate(step);
-        float[] next = r.params.clone();
-        tc.updater().applyInPlace(next, grad, r.optimizer, decay);
-        for (int i = 0; i < next.length; i++) {
-          if (!Float.isFinite(next[i])) {
-            throw new IllegalStateException(String.format("training diverged: parameter %d became %s at epoch %d, "
-                + "step %d (global %d); lower the learning rate (now %.3g) or add gradient clipping%s", i, next[i],
-                r.epoch, r.stepInEpoch + 1, step + 1, lr, lastCheckpointNote()));
-          }
-        }
-        r.params = next;
-        if (agg.stateSum != null && agg.stateRows > 0) {
-          float[] st = new float[r.state.length];
-          for (int i = 0; i < st.length; i++) {
-            st[i] = (float) (agg.stateSum[i] / agg.stateRows);
-          }
-          r.state = st;
-        }
-        r.epochStats.merge(s);
-        long t3 = System.nanoTime();
-        double compute = agg.maxComputeNanos / 1e6;
-        double merge = agg.mergeNanos / 1e6;
-        StepTiming timing = new StepTiming((t1 - t0) / 1e6, compute, merge,
-            Math.max(0, (t2 - t1) / 1e6 - compute - merge), (t3 - t2) / 1e6);
-        StepReport report = new StepReport(r.epoch, tc.epochs(), r.stepInEpoch, stepsPerEpoch, r.optimizer.step(),
-            s.meanLoss(), s.accuracy(), s.rows, lr, timing);
-        listeners.forEach(l -> l.onStep(report));
+        long t2 = System.nanoTime();
+        update(agg, (t1 - t0) / 1e6, (t2 - t1) / 1e6, t2);
       } finally {
         bc.destroy();
         sc.setJobDescription(callerDescription);
       }
+    }
+
+    /**
+     * The driver's half of a step: average the summed gradient, apply the optimizer, check for divergence, tell
+     * the listeners.
+     *
+     * @param sendMs broadcasting (or sending) the weights
+     * @param gatherMs from then until the summed contributions were back on the driver
+     * @param t2 when they were
+     */
+    private void update(StepAggregate agg, double sendMs, double gatherMs, long t2) {
+      long step = r.optimizer.step();
+      BatchStats s = agg.stats;
+      if (!Double.isFinite(s.lossSum) || !agg.hasGradient()) {
+        throw new IllegalStateException(String.format("training diverged: the loss is %s at epoch %d, step %d "
+            + "(global %d); lower the learning rate (now %.3g) or add gradient clipping%s", s.lossSum, r.epoch,
+            r.stepInEpoch + 1, step + 1, tc.updater().rate(step), lastCheckpointNote()));
+      }
+      float[] grad = new float[r.params.length];
+      agg.scaledGradient(s.weightSum > 0 ? 1.0 / s.weightSum : 0, grad);
+      double lr = tc.updater().rate(step);
+      float[] next = r.params.clone();
+      tc.updater().applyInPlace(next, grad, r.optimizer, decay);
+      for (int i = 0; i < next.length; i++) {
+        if (!Float.isFinite(next[i])) {
+          throw new IllegalStateException(String.format("training diverged: parameter %d became %s at epoch %d, "
+              + "step %d (global %d); lower the learning rate (now %.3g) or add gradient clipping%s", i, next[i],
+              r.epoch, r.stepInEpoch + 1, step + 1, lr, lastCheckpointNote()));
+        }
+      }
+      r.params = next;
+      if (agg.stateSum != null && agg.stateRows > 0) {
+        float[] st = new float[r.state.length];
+        for (int i = 0; i < st.length; i++) {
+          st[i] = (float) (agg.stateSum[i] / agg.stateRows);
+        }
+        r.state = st;
+      }
+      r.epochStats.merge(s);
+      long t3 = System.nanoTime();
+      double compute = agg.maxComputeNanos / 1e6;
+      double merge = agg.mergeNanos / 1e6;
+      StepTiming timing = new StepTiming(sendMs, compute, merge, Math.max(0, gatherMs - compute - merge),
+          (t3 - t2) / 1e6);
+      StepReport report = new StepReport(r.epoch, tc.epochs(), r.stepInEpoch, stepsPerEpoch, r.optimizer.step(),
+          s.meanLoss(), s.accuracy(), s.rows, lr, timing);
+      listeners.forEach(l -> l.onStep(report));
     }
 
     /** Validation, metrics, listeners, early stopping; returns a stop reason or null. */

@@ -71,32 +71,49 @@ final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
       throw new IllegalStateException("injected failure (" + FAIL_PROPERTY + "=" + failAtStep + ")");
     }
     long t0 = System.nanoTime();
-    int from = sliceStart(b.rows, stepInEpoch, stepsPerEpoch);
-    int n = sliceStart(b.rows, stepInEpoch + 1, stepsPerEpoch) - from;
-    if (n > 0) {
-      if (objective == null) {
-        objective = compile(specJson, lossJson);
-      }
-      Weights wt = weights.value();
-      int d = objective.network().inputShape().size();
-      Dataset rows = new Dataset(b.x, b.y, b.w, b.rows, d, objective.targetWidth());
-      int[] perm = LocalTrainer.permutation(b.rows, Seeds.derive(seed, Seeds.SHUFFLE, epoch, b.partition));
-      Workspace ws = objective.network().newWorkspace(Math.min(n, CHUNK), false);
-      float[] y = new float[ws.capacity() * objective.targetWidth()];
-      float[] w = b.w == null ? null : new float[ws.capacity()];
-      float[] g = new float[wt.params.length];
-      BatchStats stats = new BatchStats();
-      for (int k = 0; k < n; k += ws.capacity()) {
-        int m = Math.min(ws.capacity(), n - k);
-        rows.gather(perm, from + k, m, ws.input(), y, w);
-        objective.accumulateGradient(ws, wt.params, wt.state, y, w, m,
-            Seeds.derive(seed, Seeds.DROPOUT, globalStep, b.partition, k), g, stats);
-        acc.addState(ws.newState(), m);
-      }
-      acc.addGradient(g);
-      acc.stats.merge(stats.roundToFloat());
+    if (objective == null) {
+      objective = compile(specJson, lossJson);
     }
+    Weights wt = weights.value();
+    accumulate(objective, b, wt.params, wt.state, seed, epoch, stepInEpoch, stepsPerEpoch, globalStep, null, acc);
     acc.maxComputeNanos = Math.max(acc.maxComputeNanos, System.nanoTime() - t0);
     return acc;
+  }
+
+  /** The shuffled order of block {@code b}'s rows in {@code epoch}. */
+  static int[] permutation(Block b, long seed, int epoch) {
+    return LocalTrainer.permutation(b.rows, Seeds.derive(seed, Seeds.SHUFFLE, epoch, b.partition));
+  }
+
+  /**
+   * Adds block {@code b}'s contribution to step {@code stepInEpoch} of {@code epoch} into {@code acc}: the same
+   * arithmetic whichever way the contributions travel (treeAggregate or the barrier exchange).
+   *
+   * @param perm {@link #permutation} of this block and epoch, or null to compute it
+   */
+  static void accumulate(Objective objective, Block b, float[] params, float[] state, long seed, int epoch,
+      int stepInEpoch, int stepsPerEpoch, long globalStep, int[] perm, StepAggregate acc) {
+    int from = sliceStart(b.rows, stepInEpoch, stepsPerEpoch);
+    int n = sliceStart(b.rows, stepInEpoch + 1, stepsPerEpoch) - from;
+    if (n <= 0) {
+      return;
+    }
+    int d = objective.network().inputShape().size();
+    Dataset rows = new Dataset(b.x, b.y, b.w, b.rows, d, objective.targetWidth());
+    int[] order = perm != null ? perm : permutation(b, seed, epoch);
+    Workspace ws = objective.network().newWorkspace(Math.min(n, CHUNK), false);
+    float[] y = new float[ws.capacity() * objective.targetWidth()];
+    float[] w = b.w == null ? null : new float[ws.capacity()];
+    float[] g = new float[params.length];
+    BatchStats stats = new BatchStats();
+    for (int k = 0; k < n; k += ws.capacity()) {
+      int m = Math.min(ws.capacity(), n - k);
+      rows.gather(order, from + k, m, ws.input(), y, w);
+      objective.accumulateGradient(ws, params, state, y, w, m,
+          Seeds.derive(seed, Seeds.DROPOUT, globalStep, b.partition, k), g, stats);
+      acc.addState(ws.newState(), m);
+    }
+    acc.addGradient(g);
+    acc.stats.merge(stats.roundToFloat());
   }
 }

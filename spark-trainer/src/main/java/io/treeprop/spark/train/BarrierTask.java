@@ -1,0 +1,153 @@
+package io.treeprop.spark.train;
+
+import io.treeprop.core.train.Objective;
+import io.treeprop.spark.data.Block;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import org.apache.spark.TaskContext;
+import scala.collection.Iterator;
+import scala.collection.Iterator$;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * The executor side of the barrier exchange: one long-running task per partition connects to the driver, then for
+ * each step order it receives the weights, computes its slice's contribution exactly as {@link StepTask} does, and
+ * sends it back, until the driver says the segment is over. Holds no training state of its own: the driver keeps
+ * the weights and optimizer, so a lost task costs at most the step in flight.
+ */
+final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Object>> implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final int BUFFER = 1 << 20;
+
+  private final String host;
+  private final int port;
+  private final long token;
+  private final int attempt;
+  private final String specJson;
+  private final String lossJson;
+  private final long seed;
+  private final int stepsPerEpoch;
+  private final long failAtStep;
+
+  BarrierTask(String host, int port, long token, int attempt, String specJson, String lossJson, long seed,
+      int stepsPerEpoch) {
+    this.host = host;
+    this.port = port;
+    this.token = token;
+    this.attempt = attempt;
+    this.specJson = specJson;
+    this.lossJson = lossJson;
+    this.seed = seed;
+    this.stepsPerEpoch = stepsPerEpoch;
+    this.failAtStep = Long.getLong(StepTask.FAIL_PROPERTY, -1L);
+  }
+
+  @Override
+  public Iterator<Object> apply(Iterator<Block> blocks) {
+    Block b = blocks.next();
+    Worker worker = new Worker(b);
+    LocalHub hub = LocalHub.find(token);
+    long steps = hub != null ? inJvm(hub, worker) : overTcp(worker);
+    return Iterator$.MODULE$.single(steps);
+  }
+
+  /** Local mode: orders and results are handed over as objects. */
+  private long inJvm(LocalHub hub, Worker worker) {
+    LocalHub.Link link = hub.join(attempt, worker.block.partition);
+    long steps = 0;
+    boolean done = false;
+    try {
+      while (true) {
+        Object o = link.orders.take();
+        if (o == StepOrder.END) {
+          done = true;
+          return steps;
+        }
+        if (!(o instanceof StepOrder order)) {
+          throw new IllegalStateException("the driver left the barrier exchange after " + steps + " steps");
+        }
+        link.results.add(worker.step(order));
+        steps++;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted after " + steps + " steps", e);
+    } finally {
+      if (!done) {
+        link.results.add(LocalHub.GONE);
+      }
+    }
+  }
+
+  /** Executors in their own JVMs: a socket to the driver. */
+  private long overTcp(Worker worker) {
+    int paramCount = worker.objective.network().layout().paramCount();
+    float[] params = new float[paramCount];
+    float[] state = new float[worker.objective.network().layout().stateCount()];
+    Wire wire = new Wire(paramCount);
+    long steps = 0;
+    try (Socket socket = new Socket()) {
+      socket.setTcpNoDelay(true);
+      socket.setReceiveBufferSize(BUFFER);
+      socket.setSendBufferSize(BUFFER);
+      socket.connect(new InetSocketAddress(host, port), 60_000);
+      DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
+      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
+      Wire.writeHello(out, token, attempt, worker.block.partition);
+      while (true) {
+        byte type = in.readByte();
+        if (type == Wire.END) {
+          return steps;
+        }
+        if (type != Wire.STEP) {
+          throw new IOException("unknown order " + type + " from the driver");
+        }
+        wire.writeResult(out, worker.step(wire.readStep(in, params, state)), paramCount);
+        steps++;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("partition " + worker.block.partition + " lost its connection to the driver at "
+          + host + ":" + port + " after " + steps + " steps", e);
+    }
+  }
+
+  /** Computes this partition's contributions, keeping the epoch's shuffle between steps. */
+  private final class Worker {
+    final Block block;
+    final Objective objective;
+    int permEpoch = -1;
+    int[] perm;
+
+    Worker(Block block) {
+      this.block = block;
+      this.objective = StepTask.compile(specJson, lossJson);
+    }
+
+    StepAggregate step(StepOrder o) {
+      if (o.globalStep == failAtStep && attempt == 0 && block.partition == 0) {
+        throw new IllegalStateException("injected failure (" + StepTask.FAIL_PROPERTY + "=" + failAtStep + ")");
+      }
+      TaskContext ctx = TaskContext.get();
+      if (ctx != null) {
+        ctx.killTaskIfInterrupted();
+      }
+      long t0 = System.nanoTime();
+      if (o.epoch != permEpoch) {
+        perm = StepTask.permutation(block, seed, o.epoch);
+        permEpoch = o.epoch;
+      }
+      StepAggregate acc = new StepAggregate();
+      StepTask.accumulate(objective, block, o.params, o.state, seed, o.epoch, o.stepInEpoch, stepsPerEpoch,
+          o.globalStep, perm, acc);
+      acc.maxComputeNanos = System.nanoTime() - t0;
+      return acc;
+    }
+  }
+}

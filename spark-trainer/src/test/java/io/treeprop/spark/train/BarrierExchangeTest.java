@@ -1,0 +1,189 @@
+package io.treeprop.spark.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.treeprop.core.loss.Losses;
+import io.treeprop.core.model.Model;
+import io.treeprop.core.model.NetworkSpec;
+import io.treeprop.core.optim.Optimizers;
+import io.treeprop.core.optim.Updater;
+import io.treeprop.core.train.EarlyStopping;
+import io.treeprop.core.train.TrainConfig;
+import io.treeprop.spark.LocalSpark;
+import io.treeprop.spark.TestData;
+import io.treeprop.spark.data.InputColumns;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.TaskFailedReason;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The barrier exchange (one Spark job per epoch, contributions streamed to the driver) against the tree exchange
+ * (one treeAggregate job per step): the same weights bit for bit, in one JVM and over TCP, through a failed task,
+ * a crash and resume, and divergence.
+ */
+@ExtendWith(LocalSpark.class)
+class BarrierExchangeTest {
+  private static final NetworkSpec SPEC = NetworkSpec.input(6).dense(16).relu().dropout(0.2f).dense(3).softmax();
+
+  @TempDir
+  Path tmp;
+
+  private static TrainConfig config(int epochs) {
+    return new TrainConfig(epochs, 40, 1, new Updater(new Optimizers.Adam(0.01f)), 0.2,
+        EarlyStopping.onValidationLoss(10));
+  }
+
+  /** Fits on 2 partitions (the slots of local[2]); {@code tcp} makes the barrier tasks use a socket. */
+  private static Model fit(SparkSession spark, SparkTrainConfig cfg, boolean tcp, TrainingListener... ls) {
+    Dataset<Row> df = TestData.blobs(spark, 400, 6, 2, 3);
+    spark.sparkContext().setLocalProperty(BarrierExchange.FORCE_TCP, tcp ? "true" : null);
+    try {
+      SparkTrainer t = new SparkTrainer(cfg);
+      for (TrainingListener l : ls) {
+        t.addListener(l);
+      }
+      return t.fit(SPEC, new Losses.CategoricalCrossEntropy(), df, null, InputColumns.defaults());
+    } finally {
+      spark.sparkContext().setLocalProperty(BarrierExchange.FORCE_TCP, null);
+    }
+  }
+
+  private static SparkTrainConfig barrier(int epochs) {
+    return SparkTrainConfig.of(config(epochs)).withExchange(Exchange.BARRIER);
+  }
+
+  private static List<List<Object>> metrics(Model m) {
+    return m.summary().epochs().stream().map(e -> List.<Object>of(e.step(), e.trainLoss(), e.trainAccuracy(),
+        e.validationLoss(), e.validationAccuracy(), e.learningRate())).toList();
+  }
+
+  /** Counts Spark jobs and failed task attempts while {@code body} runs. */
+  private static int[] counting(SparkSession spark, Runnable body) {
+    AtomicInteger jobs = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    SparkListener l = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart s) {
+        jobs.incrementAndGet();
+      }
+
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (end.reason() instanceof TaskFailedReason) {
+          failed.incrementAndGet();
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(l);
+    try {
+      body.run();
+    } finally {
+      try {
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException(e);
+      }
+      spark.sparkContext().removeSparkListener(l);
+    }
+    return new int[] {jobs.get(), failed.get()};
+  }
+
+  @Test
+  void barrierGivesBitForBitTheWeightsOfTheTreeExchangeWithFewerJobs(SparkSession spark) {
+    Model[] m = new Model[3];
+    int[] tree = counting(spark, () -> m[0] = fit(spark, SparkTrainConfig.of(config(3))
+        .withExchange(Exchange.TREE), false));
+    int[] inJvm = counting(spark, () -> m[1] = fit(spark, barrier(3), false));
+    int[] tcp = counting(spark, () -> m[2] = fit(spark, barrier(3), true));
+    assertArrayEquals(m[0].params(), m[1].params(), 0f);
+    assertArrayEquals(m[0].params(), m[2].params(), 0f);
+    assertEquals(metrics(m[0]), metrics(m[1]));
+    assertEquals(metrics(m[0]), metrics(m[2]));
+    assertTrue(m[1].summary().epochs().get(2).validationAccuracy() > 0.9, m[1].summary().epochs().toString());
+    // a validation per epoch: the tree exchange runs a job per step, the barrier one per epoch
+    long steps = m[0].summary().steps();
+    assertTrue(steps >= 24, "steps: " + steps);
+    assertTrue(tree[0] >= steps + 3, "tree jobs: " + tree[0]);
+    assertTrue(inJvm[0] <= tree[0] - steps + 3, "barrier jobs (in one JVM): " + inJvm[0] + ", tree: " + tree[0]);
+    assertTrue(tcp[0] <= tree[0] - steps + 3, "barrier jobs (TCP): " + tcp[0] + ", tree: " + tree[0]);
+  }
+
+  @ParameterizedTest(name = "tcp={0}")
+  @ValueSource(booleans = {false, true})
+  void aFailedTaskRestartsTheJobAtTheStepInFlightAndGivesTheSameWeights(boolean tcp, SparkSession spark) {
+    Model clean = fit(spark, barrier(2), tcp);
+    Model[] retried = new Model[1];
+    System.setProperty(StepTask.FAIL_PROPERTY, "5");
+    int[] counts;
+    try {
+      counts = counting(spark, () -> retried[0] = fit(spark, barrier(2), tcp));
+    } finally {
+      System.clearProperty(StepTask.FAIL_PROPERTY);
+    }
+    assertTrue(counts[1] >= 1, "a task attempt failed: " + counts[1]);
+    assertArrayEquals(clean.params(), retried[0].params(), 0f);
+    assertEquals(metrics(clean), metrics(retried[0]));
+  }
+
+  @Test
+  void aCrashMidEpochResumesFromTheLastCheckpointToTheUninterruptedWeights(SparkSession spark) {
+    Model straight = fit(spark, barrier(3), false);
+    CheckpointConfig cp = new CheckpointConfig("file:" + tmp.resolve("crash"), 5, false, 2);
+    SparkTrainConfig cfg = barrier(3).withCheckpoints(cp, true);
+    TrainingListener crash = new TrainingListener() {
+      @Override
+      public void onStep(StepReport s) {
+        if (s.step() == 13) {
+          throw new IllegalStateException("simulated driver crash at step 13");
+        }
+      }
+    };
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> fit(spark, cfg, false, crash));
+    assertTrue(e.getMessage().contains("simulated"), e.getMessage());
+    assertTrue(Files.exists(tmp.resolve("crash/step-000000010")), "the checkpoint of step 10, inside epoch 2");
+    Model resumed = fit(spark, cfg, false);
+    assertArrayEquals(straight.params(), resumed.params(), 0f);
+    assertEquals(metrics(straight), metrics(resumed));
+  }
+
+  @Test
+  void divergenceStopsWithAClearErrorAndFreesTheTaskSlots(SparkSession spark) {
+    TrainConfig wild = new TrainConfig(5, 40, 1, new Updater(new Optimizers.Sgd(1e30f)), 0, null);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> fit(spark, SparkTrainConfig.of(wild).withExchange(Exchange.BARRIER), false));
+    assertTrue(e.getMessage().startsWith("training diverged: "), e.getMessage());
+    // the barrier job of the failed run is gone: a new run gets both slots
+    Model next = fit(spark, barrier(1), false);
+    assertEquals(1, next.summary().epochs().size());
+    assertTrue(next.summary().steps() >= 8, "steps: " + next.summary().steps());
+  }
+
+  @Test
+  void askingForBarrierWithMorePartitionsThanSlotsIsAClearError(SparkSession spark) {
+    Dataset<Row> df = TestData.blobs(spark, 400, 6, 3, 3);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkTrainer(barrier(1))
+        .fit(SPEC, new Losses.CategoricalCrossEntropy(), df, null, InputColumns.defaults()));
+    assertTrue(e.getMessage().contains("all 3 partitions at once") && e.getMessage().contains("2 task slots")
+        && e.getMessage().contains("exchange tree"), e.getMessage());
+    // auto falls back to the tree exchange and trains
+    Model m = new SparkTrainer(SparkTrainConfig.of(config(1))).fit(SPEC, new Losses.CategoricalCrossEntropy(), df,
+        null, InputColumns.defaults());
+    assertEquals(1, m.summary().epochs().size());
+  }
+}
