@@ -258,6 +258,9 @@ public final class EndToEnd {
       r.put("driver_update_ms", median(w, StepTiming::driverUpdate));
       double total = median(w, StepTiming::total);
       r.put("total_ms", total);
+      double[] totals = w.stream().mapToDouble(StepTiming::total).sorted().toArray();
+      r.put("total_p10_ms", totals[totals.length / 10]);
+      r.put("total_p90_ms", totals[totals.length * 9 / 10]);
       r.put("compute_share", median(w, StepTiming::compute) / total);
       double ceiling = Ceiling.gflops(b / 2);
       double flops = Ceiling.flopsPerStep(b / 2);

@@ -1,5 +1,6 @@
 package io.treeprop.spark.train;
 
+import io.treeprop.core.model.Workspace;
 import io.treeprop.core.train.Objective;
 import io.treeprop.spark.data.Block;
 import java.io.BufferedInputStream;
@@ -122,12 +123,14 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Obje
   private final class Worker {
     final Block block;
     final Objective objective;
+    final Workspace workspace;
     int permEpoch = -1;
     int[] perm;
 
     Worker(Block block) {
       this.block = block;
       this.objective = StepTask.compile(specJson, lossJson);
+      this.workspace = objective.network().newWorkspace(StepTask.maxSlice(block.rows, stepsPerEpoch), false);
     }
 
     StepAggregate step(StepOrder o) {
@@ -145,7 +148,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Obje
       }
       StepAggregate acc = new StepAggregate();
       StepTask.accumulate(objective, block, o.params, o.state, seed, o.epoch, o.stepInEpoch, stepsPerEpoch,
-          o.globalStep, perm, acc);
+          o.globalStep, perm, workspace, acc);
       acc.maxComputeNanos = System.nanoTime() - t0;
       return acc;
     }

@@ -164,6 +164,8 @@ public final class SparkTrainer {
     private final String callerDescription;
     private RunState r;
     private EarlyStopping.Tracker tracker;
+    /** The averaged gradient, reused across steps (the updater modifies it; nothing keeps it). */
+    private float[] gradBuffer;
     /** Null when each step is its own treeAggregate job. */
     private BarrierExchange barrier;
 
@@ -344,7 +346,10 @@ public final class SparkTrainer {
             + "(global %d); lower the learning rate (now %.3g) or add gradient clipping%s", s.lossSum, r.epoch,
             r.stepInEpoch + 1, step + 1, tc.updater().rate(step), lastCheckpointNote()));
       }
-      float[] grad = new float[r.params.length];
+      if (gradBuffer == null) {
+        gradBuffer = new float[r.params.length];
+      }
+      float[] grad = gradBuffer;
       agg.scaledGradient(s.weightSum > 0 ? 1.0 / s.weightSum : 0, grad);
       double lr = tc.updater().rate(step);
       float[] next = r.params.clone();

@@ -5,8 +5,8 @@ import java.io.Serializable;
 
 /**
  * The accumulator of one step: gradient sum, count-weighted state sum, loss and metric sums, and task timings.
- * Starts empty (no arrays) so the zero value costs nothing to ship; a single partition's gradient stays the float
- * vector it computed, and becomes a double sum when a second one is merged in.
+ * Starts empty (no arrays) so the zero value costs nothing to ship; the first two partitions' gradients stay the
+ * float vectors they computed.
  *
  * <p>Sums are kept in double. Each partition's gradient is a float32 vector computed in a fixed order; the double
  * sum of a few such vectors is exact unless one coordinate's contributions differ by more than ~2^29, so the
@@ -16,9 +16,14 @@ import java.io.Serializable;
 public final class StepAggregate implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** One partition's gradient as it computed it, until a second one arrives (half the bytes of {@link #grad}). */
+  /**
+   * The first two partitions' gradients as they computed them (float: half the bytes of a double sum); a third
+   * and later ones go into {@link #grad}. The sum is taken in double when it is read, so it is exact and does not
+   * depend on the merge order.
+   */
   public float[] partial;
-  /** The double sum of two or more partitions' gradients. */
+  public float[] partial2;
+  /** The double sum of the third and later partitions' gradients, or null. */
   public double[] grad;
   public double[] stateSum;
   public double stateRows;
@@ -30,44 +35,50 @@ public final class StepAggregate implements Serializable {
 
   /** Adds a partition's float gradient; takes {@code g} over (the caller must not change it afterwards). */
   void addGradient(float[] g) {
-    if (grad == null && partial == null) {
+    if (partial == null) {
       partial = g;
-      return;
+    } else if (partial2 == null) {
+      partial2 = g;
+    } else {
+      if (grad == null) {
+        grad = new double[g.length];
+      }
+      for (int i = 0; i < g.length; i++) {
+        grad[i] += g[i];
+      }
     }
-    double[] sum = sum();
-    for (int i = 0; i < g.length; i++) {
-      sum[i] += g[i];
+  }
+
+  private void addSum(double[] sum) {
+    if (grad == null) {
+      grad = sum;
+    } else {
+      for (int i = 0; i < sum.length; i++) {
+        grad[i] += sum[i];
+      }
     }
   }
 
   /** Whether any partition contributed a gradient. */
   public boolean hasGradient() {
-    return grad != null || partial != null;
+    return partial != null || grad != null;
   }
 
-  /** Writes the gradient sum times {@code scale}, rounded to float, into {@code out}. */
+  /** Writes the gradient sum times {@code scale}, rounded to float, into {@code out}: one pass, no copy. */
   public void scaledGradient(double scale, float[] out) {
-    if (partial != null) {
-      for (int i = 0; i < out.length; i++) {
-        out[i] = (float) (partial[i] * scale);
+    float[] a = partial;
+    float[] b = partial2;
+    double[] c = grad;
+    for (int i = 0; i < out.length; i++) {
+      double s = a == null ? 0 : a[i];
+      if (b != null) {
+        s += b[i];
       }
-    } else {
-      for (int i = 0; i < out.length; i++) {
-        out[i] = (float) (grad[i] * scale);
+      if (c != null) {
+        s += c[i];
       }
+      out[i] = (float) (s * scale);
     }
-  }
-
-  /** The sum in double, converting a single partial gradient first. */
-  private double[] sum() {
-    if (grad == null) {
-      grad = new double[partial.length];
-      for (int i = 0; i < partial.length; i++) {
-        grad[i] = partial[i];
-      }
-      partial = null;
-    }
-    return grad;
   }
 
   /** Adds a partition's training-mode state, weighted by its row count. */
@@ -89,15 +100,12 @@ public final class StepAggregate implements Serializable {
     long t0 = System.nanoTime();
     if (o.partial != null) {
       addGradient(o.partial);
-    } else if (o.grad != null) {
-      if (!hasGradient()) {
-        grad = o.grad;
-      } else {
-        double[] sum = sum();
-        for (int i = 0; i < sum.length; i++) {
-          sum[i] += o.grad[i];
-        }
-      }
+    }
+    if (o.partial2 != null) {
+      addGradient(o.partial2);
+    }
+    if (o.grad != null) {
+      addSum(o.grad);
     }
     if (o.stateSum != null) {
       if (stateSum == null) {

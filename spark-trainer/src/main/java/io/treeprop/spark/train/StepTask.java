@@ -59,6 +59,11 @@ final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
         Json.read(lossJson, Loss.class, "loss"));
   }
 
+  /** The most rows any step's slice of a partition of {@code n} rows holds, capped at {@link #CHUNK}. */
+  static int maxSlice(int n, int steps) {
+    return Math.max(1, Math.min(CHUNK, (n + steps - 1) / steps + 1));
+  }
+
   /** The slice of a partition of {@code n} rows that step {@code s} of {@code S} takes. */
   static int sliceStart(int n, int s, int steps) {
     return (int) ((long) s * n / steps);
@@ -75,7 +80,8 @@ final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
       objective = compile(specJson, lossJson);
     }
     Weights wt = weights.value();
-    accumulate(objective, b, wt.params, wt.state, seed, epoch, stepInEpoch, stepsPerEpoch, globalStep, null, acc);
+    accumulate(objective, b, wt.params, wt.state, seed, epoch, stepInEpoch, stepsPerEpoch, globalStep, null, null,
+        acc);
     acc.maxComputeNanos = Math.max(acc.maxComputeNanos, System.nanoTime() - t0);
     return acc;
   }
@@ -90,9 +96,10 @@ final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
    * arithmetic whichever way the contributions travel (treeAggregate or the barrier exchange).
    *
    * @param perm {@link #permutation} of this block and epoch, or null to compute it
+   * @param workspace a workspace of this network to reuse (any capacity), or null to make one
    */
   static void accumulate(Objective objective, Block b, float[] params, float[] state, long seed, int epoch,
-      int stepInEpoch, int stepsPerEpoch, long globalStep, int[] perm, StepAggregate acc) {
+      int stepInEpoch, int stepsPerEpoch, long globalStep, int[] perm, Workspace workspace, StepAggregate acc) {
     int from = sliceStart(b.rows, stepInEpoch, stepsPerEpoch);
     int n = sliceStart(b.rows, stepInEpoch + 1, stepsPerEpoch) - from;
     if (n <= 0) {
@@ -101,7 +108,7 @@ final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
     int d = objective.network().inputShape().size();
     Dataset rows = new Dataset(b.x, b.y, b.w, b.rows, d, objective.targetWidth());
     int[] order = perm != null ? perm : permutation(b, seed, epoch);
-    Workspace ws = objective.network().newWorkspace(Math.min(n, CHUNK), false);
+    Workspace ws = workspace != null ? workspace : objective.network().newWorkspace(Math.min(n, CHUNK), false);
     float[] y = new float[ws.capacity() * objective.targetWidth()];
     float[] w = b.w == null ? null : new float[ws.capacity()];
     float[] g = new float[params.length];

@@ -72,7 +72,7 @@ final class Wire {
     out.writeDouble(s.absoluteError);
     out.writeLong(s.elements);
     out.writeLong(a.maxComputeNanos);
-    if (a.grad != null) {
+    if (a.grad != null || a.partial2 != null) {
       throw new IllegalStateException("a task result holds one partition's gradient, not a sum");
     }
     out.writeBoolean(a.partial != null);
