@@ -42,7 +42,7 @@ import org.apache.spark.sql.SparkSession;
  * Fashion-MNIST in one run on local[2] — training throughput and time to accuracy, scoring 1,000,000 rows, and
  * Treeprop's per-step time split at several batch sizes. Writes {@code results.json} and {@code results.md}.
  *
- * <p>Run: {@code bin/benchmark [--out DIR] [--mllib-iterations N] [--repetitions N] [--only split]}. Not part
+ * <p>Run: {@code bin/benchmark [--out DIR] [--mllib-iterations N] [--repetitions N] [--only split|training]}. Not part
  * of the tests.
  */
 public final class EndToEnd {
@@ -69,6 +69,11 @@ public final class EndToEnd {
     Dataset<Row> testDf = test.frame().cache();
     System.out.printf("rows: %d train, %d test%n", trainDf.count(), testDf.count());
 
+    if (arg(args, "--only", "").equals("training")) {
+      treeprop(trainDf, testDf, Exchange.AUTO, Integer.parseInt(arg(args, "--repetitions", "3")));
+      spark.stop();
+      return;
+    }
     if (arg(args, "--only", "").equals("split")) {
       split(trainDf, Exchange.BARRIER);
       split(trainDf, Exchange.TREE);
@@ -109,23 +114,48 @@ public final class EndToEnd {
     double[] to85 = new double[reps];
     double[] to88 = new double[reps];
     double[] accuracy = new double[reps];
+    double[] epochOverhead = new double[reps];
+    double[] stepMedian = new double[reps];
+    double[] stepMean = new double[reps];
+    double[] firstStep = new double[reps];
     Model first = null;
-    for (int i = 0; i < reps; i++) {
+    // one run first, not counted: JIT warm-up (MLlib gets a short warm-up fit too)
+    for (int i = -1; i < reps; i++) {
       long t0 = System.nanoTime();
+      double[] stepMs = new double[1];
+      List<Double> firsts = new ArrayList<>();
+      List<Double> all = new ArrayList<>();
       Model m = new SparkTrainer(SparkTrainConfig.of(new TrainConfig(epochs, batch, 42, u, 0, null))
-          .withExchange(exchange))
+          .withExchange(exchange)).addListener(new TrainingListener() {
+            @Override
+            public void onStep(StepReport s) {
+              stepMs[0] += s.timing().total();
+              (s.stepInEpoch() == 0 ? firsts : all).add(s.timing().total());
+            }
+          })
           .fit(NetworkSpec.input(784).dense(256).relu().dense(128).relu().dense(10).softmax(),
               new Losses.CategoricalCrossEntropy(), train, test, InputColumns.defaults());
+      if (i < 0) {
+        continue;
+      }
       wall[i] = (System.nanoTime() - t0) / 1e9;
       List<EpochMetrics> h = m.summary().epochs();
       double trainSeconds = h.stream().mapToDouble(EpochMetrics::seconds).sum();
       rate[i] = 60_000.0 * epochs / trainSeconds;
       epochSeconds[i] = median(h.stream().mapToDouble(EpochMetrics::seconds).toArray());
+      epochOverhead[i] = (trainSeconds - stepMs[0] / 1e3) / epochs;
+      double[] a = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      stepMedian[i] = median(a);
+      stepMean[i] = Arrays.stream(a).average().orElse(0);
+      firstStep[i] = firsts.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+      System.out.printf("  steps: median %.2f ms, mean %.2f, p90 %.2f, p99 %.2f, max %.1f; first of epoch: mean %.1f ms%n",
+          median(a), Arrays.stream(a).average().orElse(0), a[a.length * 9 / 10], a[a.length * 99 / 100],
+          a[a.length - 1], firsts.stream().mapToDouble(Double::doubleValue).average().orElse(0));
       to85[i] = orInfinity(timeTo(h, 0.85));
       to88[i] = orInfinity(timeTo(h, 0.88));
       accuracy[i] = h.get(h.size() - 1).validationAccuracy();
-      System.out.printf("treeprop (%s exchange) run %d: %.0f samples/s, test accuracy %.4f%n",
-          exchange.jsonName(), i + 1, rate[i], accuracy[i]);
+      System.out.printf("treeprop (%s exchange) run %d: %.0f samples/s, test accuracy %.4f, %.3f s per epoch "
+          + "outside the steps%n", exchange.jsonName(), i + 1, rate[i], accuracy[i], epochOverhead[i]);
       first = first == null ? m : first;
     }
     Map<String, Object> r = new LinkedHashMap<>();
@@ -133,10 +163,15 @@ public final class EndToEnd {
     r.put("epochs", epochs);
     r.put("batch_size", batch);
     r.put("repetitions", reps);
+    r.put("warm_up_runs", 1);
     r.put("wall_seconds_including_packing", median(wall));
     r.put("samples_per_second", median(rate));
     r.put("samples_per_second_runs", rate);
     r.put("median_epoch_seconds", median(epochSeconds));
+    r.put("epoch_seconds_outside_steps", median(epochOverhead));
+    r.put("step_ms_median", median(stepMedian));
+    r.put("step_ms_mean", median(stepMean));
+    r.put("first_step_of_epoch_ms", median(firstStep));
     r.put("seconds_to_0.85", finiteOrNull(median(to85)));
     r.put("seconds_to_0.88", finiteOrNull(median(to88)));
     r.put("final_test_accuracy", median(accuracy));
@@ -175,6 +210,7 @@ public final class EndToEnd {
     Double to88 = null;
     List<Double> perIteration = new ArrayList<>();
     double accuracy = 0;
+    new MultilayerPerceptronClassifier().setLayers(LAYERS).setSolver("l-bfgs").setMaxIter(5).setSeed(42).fit(train);
     for (int done = 0; done < iterations; done += chunk) {
       MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier().setLayers(LAYERS).setSolver("l-bfgs")
           .setMaxIter(chunk).setSeed(42).setTol(0);

@@ -57,4 +57,14 @@ public record TrainConfig(int epochs, int batchSize, long seed, Updater updater,
   public TrainConfig withValidation(double fraction, EarlyStopping es) {
     return new TrainConfig(epochs, batchSize, seed, updater, fraction, es);
   }
+
+  /**
+   * The optimizer steps a run of {@code epochs} over {@code rows} rows will take when {@code validationFraction}
+   * of them is held out (the expected count: the split is drawn per row), e.g. for a cosine schedule over the whole
+   * run. At least one step per epoch.
+   */
+  public static long runSteps(long rows, double validationFraction, int batchSize, int epochs) {
+    long train = Math.max(1, (long) Math.floor(rows * (1 - validationFraction)));
+    return (long) epochs * ((train + batchSize - 1) / batchSize);
+  }
 }

@@ -127,4 +127,24 @@ class ForwardExactTest {
             new io.treeprop.core.train.Dataset(new float[] {0, 1}, new float[] {1}, 1, 2, 1), null));
     assertTrue(e.getMessage().contains("layers[1]") && e.getMessage().contains("threshold"), e.getMessage());
   }
+
+  @Test
+  void reluPassesTheGradientExactlyWhereTheInputIsPositive() {
+    float[] x = {-2f, -0f, 0f, Float.MIN_VALUE, 1e-30f, 3f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+        -Float.MIN_VALUE};
+    float[] dy = {1f, 2f, 3f, 4f, -5f, 6f, 7f, 8f, 9f};
+    NetworkSpec spec = new NetworkSpec(io.treeprop.core.tensor.Shape.vector(x.length),
+        java.util.List.of(new LayerSpec.Activation(ActivationFunction.RELU, null)));
+    Network net = spec.compile();
+    Workspace ws = net.newWorkspace(1, true);
+    System.arraycopy(x, 0, ws.input(), 0, x.length);
+    net.forward(ws, new float[0], net.initState(), 1, true, 0);
+    System.arraycopy(dy, 0, ws.delta(0), 0, dy.length);
+    net.backward(ws, new float[0], 1);
+    float[] expected = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      expected[i] = x[i] > 0 ? dy[i] : 0f;
+    }
+    assertArrayEquals(expected, Arrays.copyOf(ws.inputGradient(), x.length), 0f);
+  }
 }

@@ -100,9 +100,7 @@ public record JobConfig(DataSection data, ModelSection model, TrainingSection tr
     if (trainDataRows < 1) {
       throw new IllegalArgumentException("data.train has " + trainDataRows + " rows; training needs at least one");
     }
-    long rows = Math.max(1, (long) Math.floor(trainDataRows * (1 - data.validationFraction())));
-    long batch = training.batchSize();
-    return training.epochs() * ((rows + batch - 1) / batch);
+    return TrainConfig.runSteps(trainDataRows, data.validationFraction(), training.batchSize(), training.epochs());
   }
 
   /** The core training configuration for {@code trainDataRows} rows of training data. */

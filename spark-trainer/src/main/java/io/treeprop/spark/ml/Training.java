@@ -77,7 +77,7 @@ final class Training {
     }
     double fraction = indicator.isBlank() ? p.getValidationFraction() : 0;
     int epochs = p.getMaxEpochs();
-    Updater updater = new Updater(optimizer(p), schedule(p, df, epochs), (float) p.getL2(), false, 0f);
+    Updater updater = new Updater(optimizer(p), schedule(p, df, fraction, epochs), (float) p.getL2(), false, 0f);
     EarlyStopping es = p.getEarlyStoppingPatience() > 0
         ? EarlyStopping.onValidationLoss(p.getEarlyStoppingPatience()) : null;
     TrainConfig tc = new TrainConfig(epochs, p.getBatchSize(), p.getSeed(), updater, fraction, es);
@@ -113,16 +113,17 @@ final class Training {
     };
   }
 
-  /** {@code constant}, {@code cosine} (over every step of the run: needs a row count), or a Schedule JSON. */
-  static Schedule schedule(NeuralNetParams p, Dataset<Row> df, int epochs) {
+  /**
+   * {@code constant}, {@code cosine} (over every step of the run: the training rows left after holding out
+   * {@code validationFraction}, counted the way the job configs count them), or a Schedule JSON.
+   */
+  static Schedule schedule(NeuralNetParams p, Dataset<Row> df, double validationFraction, int epochs) {
     String s = p.getSchedule().strip();
     if (s.equals("constant")) {
       return new Schedule.Constant();
     }
     if (s.equals("cosine")) {
-      long rows = df.count();
-      long steps = (long) epochs * Math.max(1, (rows + p.getBatchSize() - 1) / p.getBatchSize());
-      return new Schedule.Cosine(steps, 0);
+      return new Schedule.Cosine(TrainConfig.runSteps(df.count(), validationFraction, p.getBatchSize(), epochs), 0);
     }
     if (!s.startsWith("{")) {
       throw new IllegalArgumentException("schedule \"" + s + "\" must be constant, cosine, or a Schedule JSON "

@@ -59,7 +59,7 @@ final class BarrierExchange implements AutoCloseable {
   private final String host;
   private final long token = new SecureRandom().nextLong();
   private final Wire wire;
-  private final float[] gradScratch;
+  private final int paramCount;
   private String description = "treeprop: barrier steps";
   private int attempt = -1;
   private int failures;
@@ -84,7 +84,7 @@ final class BarrierExchange implements AutoCloseable {
     this.maxAttempts = Math.max(1, sc.getConf().getInt("spark.task.maxFailures", 4));
     this.callerDescription = callerDescription;
     this.wire = new Wire(paramCount);
-    this.gradScratch = new float[paramCount];
+    this.paramCount = paramCount;
     SparkConf conf = sc.getConf();
     this.host = conf.get("spark.driver.host");
     boolean forceTcp = conf.getBoolean(FORCE_TCP, false) || "true".equals(sc.getLocalProperty(FORCE_TCP));
@@ -394,7 +394,7 @@ final class BarrierExchange implements AutoCloseable {
 
     @Override
     public StepAggregate receive() throws IOException {
-      return wire.readResult(in, gradScratch);
+      return wire.readResult(in, paramCount);
     }
 
     @Override

@@ -92,7 +92,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Obje
     int paramCount = worker.objective.network().layout().paramCount();
     float[] params = new float[paramCount];
     float[] state = new float[worker.objective.network().layout().stateCount()];
-    Wire wire = new Wire(paramCount);
+    Wire wire = new Wire(Math.max(paramCount, state.length));
     long steps = 0;
     try (Socket socket = new Socket()) {
       socket.setTcpNoDelay(true);
@@ -110,7 +110,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Obje
         if (type != Wire.STEP) {
           throw new IOException("unknown order " + type + " from the driver");
         }
-        wire.writeResult(out, worker.step(wire.readStep(in, params, state)), paramCount);
+        wire.writeResult(out, worker.step(wire.readStep(in, params, state)));
         steps++;
       }
     } catch (IOException e) {

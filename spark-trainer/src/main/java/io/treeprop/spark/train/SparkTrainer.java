@@ -354,12 +354,11 @@ public final class SparkTrainer {
       double lr = tc.updater().rate(step);
       float[] next = r.params.clone();
       tc.updater().applyInPlace(next, grad, r.optimizer, decay);
-      for (int i = 0; i < next.length; i++) {
-        if (!Float.isFinite(next[i])) {
-          throw new IllegalStateException(String.format("training diverged: parameter %d became %s at epoch %d, "
-              + "step %d (global %d); lower the learning rate (now %.3g) or add gradient clipping%s", i, next[i],
-              r.epoch, r.stepInEpoch + 1, step + 1, lr, lastCheckpointNote()));
-        }
+      int bad = firstNonFinite(next);
+      if (bad >= 0) {
+        throw new IllegalStateException(String.format("training diverged: parameter %d became %s at epoch %d, "
+            + "step %d (global %d); lower the learning rate (now %.3g) or add gradient clipping%s", bad, next[bad],
+            r.epoch, r.stepInEpoch + 1, step + 1, lr, lastCheckpointNote()));
       }
       r.params = next;
       if (agg.stateSum != null && agg.stateRows > 0) {
@@ -443,5 +442,25 @@ public final class SparkTrainer {
         return "";
       }
     }
+  }
+
+  /**
+   * The index of the first NaN or infinite value, or -1. The common case (all finite) is one branch-free pass: a
+   * non-finite float is one whose exponent bits are all ones.
+   */
+  static int firstNonFinite(float[] v) {
+    int worst = 0;
+    for (float x : v) {
+      worst = Math.max(worst, Float.floatToRawIntBits(x) & 0x7F800000);
+    }
+    if (worst != 0x7F800000) {
+      return -1;
+    }
+    for (int i = 0; i < v.length; i++) {
+      if (!Float.isFinite(v[i])) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

@@ -69,15 +69,23 @@ public final class StepAggregate implements Serializable {
     float[] a = partial;
     float[] b = partial2;
     double[] c = grad;
-    for (int i = 0; i < out.length; i++) {
-      double s = a == null ? 0 : a[i];
-      if (b != null) {
-        s += b[i];
+    // one loop per shape, without tests inside, so the compiler vectorizes each
+    if (b == null && c == null) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) (a[i] * scale);
       }
-      if (c != null) {
-        s += c[i];
+    } else if (c == null) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) (((double) a[i] + b[i]) * scale);
       }
-      out[i] = (float) (s * scale);
+    } else if (b == null) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) ((c[i] + a[i]) * scale);
+      }
+    } else {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) ((c[i] + a[i] + b[i]) * scale);
+      }
     }
   }
 

@@ -20,8 +20,9 @@ final class Wire {
 
   private final ByteBuffer scratch;
 
+  /** @param floats the longest vector this side reads or writes */
   Wire(int floats) {
-    scratch = ByteBuffer.allocate(Math.max(8, floats) * 8).order(ByteOrder.LITTLE_ENDIAN);
+    scratch = ByteBuffer.allocate(Math.max(2, floats) * 4).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** A task introduces itself; the token proves it belongs to this run. */
@@ -61,7 +62,7 @@ final class Wire {
   }
 
   /** A task's contribution to one step (its gradient is a float vector held in double, so float is exact). */
-  void writeResult(DataOutputStream out, StepAggregate a, int paramCount) throws IOException {
+  void writeResult(DataOutputStream out, StepAggregate a) throws IOException {
     BatchStats s = a.stats;
     out.writeDouble(s.lossSum);
     out.writeDouble(s.weightSum);
@@ -91,8 +92,8 @@ final class Wire {
     out.flush();
   }
 
-  /** Reads a task's result; {@code grad} gives the parameter count. */
-  StepAggregate readResult(DataInputStream in, float[] grad) throws IOException {
+  /** Reads a task's result for a network of {@code paramCount} parameters. */
+  StepAggregate readResult(DataInputStream in, int paramCount) throws IOException {
     StepAggregate a = new StepAggregate();
     BatchStats s = a.stats;
     s.lossSum = in.readDouble();
@@ -105,7 +106,7 @@ final class Wire {
     s.elements = in.readLong();
     a.maxComputeNanos = in.readLong();
     if (in.readBoolean()) {
-      float[] g = new float[grad.length];
+      float[] g = new float[paramCount];
       readFloats(in, g);
       a.addGradient(g);
     }

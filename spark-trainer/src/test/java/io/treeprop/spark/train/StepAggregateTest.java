@@ -70,4 +70,14 @@ class StepAggregateTest {
     a.scaledGradient(0.5, out);
     assertArrayEquals(new float[] {0.5f, -1f, 1.75f}, out, 0f);
   }
+
+  @Test
+  void theDivergenceGuardFindsTheFirstNonFiniteParameter() {
+    assertEquals(-1, SparkTrainer.firstNonFinite(new float[] {0f, -0f, Float.MAX_VALUE, -Float.MAX_VALUE,
+        Float.MIN_VALUE}));
+    assertEquals(2, SparkTrainer.firstNonFinite(new float[] {1f, 2f, Float.POSITIVE_INFINITY, Float.NaN}));
+    assertEquals(0, SparkTrainer.firstNonFinite(new float[] {Float.NaN}));
+    assertEquals(1, SparkTrainer.firstNonFinite(new float[] {1f, Float.NEGATIVE_INFINITY}));
+    assertEquals(-1, SparkTrainer.firstNonFinite(new float[0]));
+  }
 }
