@@ -114,7 +114,9 @@ public final class ActivationLayer implements Layer {
         // mispredicted half the time made this loop the hottest Java code of a training step (JFR).
         for (int i = 0; i < n; i++) {
           int b = Float.floatToRawIntBits(x[i]);
-          int keep = ((0 - b) >> 31) & (~b >> 31); // all ones iff b > 0 as an int, i.e. x > 0 (or a positive NaN)
+          // all ones iff b > 0 as an int: x > 0, and also a positive NaN, which deliberately passes dy on (a NaN
+          // activation means a NaN loss, and the trainers stop on that)
+          int keep = ((0 - b) >> 31) & (~b >> 31);
           dx[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dy[i]) & keep);
         }
       }

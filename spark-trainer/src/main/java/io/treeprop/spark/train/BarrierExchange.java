@@ -5,9 +5,12 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -33,13 +36,16 @@ import scala.reflect.ClassTag$;
  * same numbers, so both paths give the same weights.
  *
  * <p>A failed task fails the barrier job; the driver still holds the weights and the step in flight is simply
- * not applied, so it starts a new job and repeats that step, up to {@code maxAttempts} jobs per segment.
+ * not applied, so it starts a new job and repeats that step, up to {@code spark.task.maxFailures} failed jobs per
+ * segment. A job Spark refuses before any step (its barrier checks) throws {@link Unavailable}.
  */
 final class BarrierExchange implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BarrierExchange.class);
   private static final int BUFFER = 1 << 20;
   private static final int HELLO_TIMEOUT_MS = 60_000;
   private static final int POLL_MS = 200;
+  /** Spark's job property: cancelling the job interrupts its task threads. */
+  private static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
   /**
    * Spark setting (or thread-local property) that makes local mode use TCP like a cluster does, for tests and
    * diagnosis.
@@ -55,14 +61,19 @@ final class BarrierExchange implements AutoCloseable {
   private final int stepsPerEpoch;
   private final int maxAttempts;
   private final String callerDescription;
+  /** Null in local mode (the in-JVM hub), else where the tasks connect. */
   private final ServerSocket server;
   private final String host;
   private final long token = new SecureRandom().nextLong();
   private final Wire wire;
   private final int paramCount;
   private String description = "treeprop: barrier steps";
+  /** Barrier jobs started, for telling this attempt's tasks from late ones of a failed attempt. */
   private int attempt = -1;
+  /** Failed jobs in the current segment. */
   private int failures;
+  /** Steps completed, to tell a job Spark refuses outright from one that failed along the way. */
+  private long stepsDone;
   /** The in-JVM hub in local mode, else null (TCP). */
   private final LocalHub hub;
   private JavaFutureAction<Long> job;
@@ -88,14 +99,30 @@ final class BarrierExchange implements AutoCloseable {
     SparkConf conf = sc.getConf();
     this.host = conf.get("spark.driver.host");
     boolean forceTcp = conf.getBoolean(FORCE_TCP, false) || "true".equals(sc.getLocalProperty(FORCE_TCP));
-    this.hub = sc.isLocal() && !forceTcp ? LocalHub.open(token) : null;
+    if (sc.isLocal() && !forceTcp) {
+      this.server = null;
+      this.hub = LocalHub.open(token);
+      return;
+    }
+    this.hub = null;
     String bind = conf.get("spark.driver.bindAddress", host);
     try {
-      this.server = new ServerSocket(0, Math.max(50, 2 * partitions), InetAddress.getByName(bind));
-      this.server.setReceiveBufferSize(BUFFER);
+      ServerSocket s = new ServerSocket();
+      s.setReceiveBufferSize(BUFFER); // before bind, or it is capped at 64 KB
+      s.bind(new InetSocketAddress(InetAddress.getByName(bind), 0), Math.max(50, 2 * partitions));
+      this.server = s;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the barrier exchange's socket on " + bind
           + " (spark.driver.bindAddress / spark.driver.host); use exchange=tree", e);
+    }
+  }
+
+  /** The barrier job cannot run at all here (Spark refused it before any step); use the tree exchange. */
+  static final class Unavailable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unavailable(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 
@@ -108,10 +135,12 @@ final class BarrierExchange implements AutoCloseable {
     if (c.getBoolean("spark.network.crypto.enabled", false) || c.getBoolean("spark.ssl.enabled", false)) {
       return "the barrier exchange does not encrypt its traffic and this application asks for encryption";
     }
-    int slots = sc.defaultParallelism();
+    int cpusPerTask = Math.max(1, c.getInt("spark.task.cpus", 1));
+    int slots = sc.defaultParallelism() / cpusPerTask;
     if (partitions > slots) {
       return "the barrier exchange runs all " + partitions + " partitions at once and the application has "
-          + slots + " task slots (spark.default.parallelism); use at most " + slots + " partitions";
+          + slots + " task slots (spark.default.parallelism " + sc.defaultParallelism() + " / spark.task.cpus "
+          + cpusPerTask + "); use at most " + slots + " partitions";
     }
     return null;
   }
@@ -141,6 +170,7 @@ final class BarrierExchange implements AutoCloseable {
         }
         sendNanos = t1 - t0;
         receiveNanos = System.nanoTime() - t1;
+        stepsDone++;
         return total;
       } catch (IOException e) {
         recover(e, globalStep);
@@ -158,8 +188,10 @@ final class BarrierExchange implements AutoCloseable {
         c.send(StepOrder.END);
       }
       job.get();
+      failures = 0;
     } catch (IOException | ExecutionException e) {
       LOG.warn("the barrier job failed after its last step (nothing is lost): {}", e.toString());
+      job.cancel(true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while ending the barrier job", e);
@@ -179,10 +211,12 @@ final class BarrierExchange implements AutoCloseable {
     if (hub != null) {
       hub.close();
     }
-    try {
-      server.close();
-    } catch (IOException e) {
-      LOG.debug("closing the barrier exchange's socket", e);
+    if (server != null) {
+      try {
+        server.close();
+      } catch (IOException e) {
+        LOG.debug("closing the barrier exchange's socket", e);
+      }
     }
   }
 
@@ -191,17 +225,24 @@ final class BarrierExchange implements AutoCloseable {
       return;
     }
     attempt++;
-    sc.setJobDescription(description + (attempt > 0 ? " (attempt " + (attempt + 1) + ")" : ""));
+    sc.setJobDescription(description + (failures > 0 ? " (attempt " + (failures + 1) + ")" : ""));
+    String interrupt = sc.getLocalProperty(INTERRUPT_ON_CANCEL);
+    // cancelling a failed attempt's job interrupts its task threads, so none lingers holding a slot
+    sc.setLocalProperty(INTERRUPT_ON_CANCEL, "true");
     try {
-      RDD<Object> rdd = blocks.rdd().barrier().mapPartitions(new BarrierTask(host, server.getLocalPort(), token,
-          attempt, specJson, lossJson, seed, stepsPerEpoch), false, ClassTag$.MODULE$.apply(Object.class));
+      RDD<Object> rdd = blocks.rdd().barrier().mapPartitions(new BarrierTask(host,
+          server == null ? -1 : server.getLocalPort(), token, attempt, specJson, lossJson, seed, stepsPerEpoch),
+          false, ClassTag$.MODULE$.apply(Object.class));
       job = JavaRDD.fromRDD(rdd, ClassTag$.MODULE$.apply(Object.class)).countAsync();
     } finally {
       sc.setJobDescription(callerDescription);
+      sc.setLocalProperty(INTERRUPT_ON_CANCEL, interrupt);
     }
     Channel[] cs = new Channel[partitions];
     int connected = 0;
-    server.setSoTimeout(POLL_MS);
+    if (server != null) {
+      server.setSoTimeout(POLL_MS);
+    }
     try {
       while (connected < partitions) {
         Channel c = hub != null ? local() : tcp();
@@ -233,7 +274,11 @@ final class BarrierExchange implements AutoCloseable {
   private Channel local() throws IOException {
     try {
       LocalHub.Link l = hub.next(POLL_MS);
-      return l == null || l.attempt != attempt ? null : new LocalChannel(l);
+      if (l != null && l.attempt != attempt) {
+        l.orders.add(LocalHub.GONE); // a late task of a failed attempt: let it finish
+        return null;
+      }
+      return l == null ? null : new LocalChannel(l);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for the barrier tasks", e);
@@ -248,12 +293,17 @@ final class BarrierExchange implements AutoCloseable {
     } catch (SocketTimeoutException e) {
       return null;
     }
-    int p = hello(c);
-    if (p < 0) {
+    try {
+      int p = hello(c);
+      if (p < 0) {
+        c.close();
+        return null;
+      }
+      return new SocketChannel(c, p);
+    } catch (IOException | RuntimeException e) {
       c.close();
-      return null;
+      throw e;
     }
-    return new SocketChannel(c, p);
   }
 
   /** Reads a task's hello; returns its partition, or -1 for a stranger or a task of an older attempt. */
@@ -293,9 +343,14 @@ final class BarrierExchange implements AutoCloseable {
       }
       job = null;
     }
+    if (stepsDone == 0 && cause.getClass().getName().startsWith("org.apache.spark.scheduler.BarrierJob")) {
+      // Spark's own checks (RDD chain, slots, dynamic allocation): every attempt would be refused the same way
+      throw new Unavailable("Spark refused the barrier job: " + cause.getMessage(), cause);
+    }
     failures++;
     if (failures >= maxAttempts) {
-      throw new IllegalStateException("the barrier training job failed " + failures + " times (spark.task.maxFailures"
+      throw new IllegalStateException("the barrier training job failed " + failures + " times in this epoch "
+          + "(spark.task.maxFailures"
           + " = " + maxAttempts + "), last at global step " + (globalStep + 1) + ": " + cause, cause);
     }
     LOG.warn("the barrier training job failed at global step {} ({}); restarting it from that step",
@@ -376,8 +431,10 @@ final class BarrierExchange implements AutoCloseable {
     SocketChannel(Socket socket, int partition) throws IOException {
       this.socket = socket;
       this.partition = partition;
-      socket.setSoTimeout(0);
-      in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
+      // reads wake up every poll interval to see whether the job died (a lost host resets no connection)
+      socket.setSoTimeout(POLL_MS);
+      socket.setKeepAlive(true);
+      in = new DataInputStream(new BufferedInputStream(new Patient(socket.getInputStream(), partition), BUFFER));
       out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
     }
 
@@ -403,6 +460,47 @@ final class BarrierExchange implements AutoCloseable {
         socket.close();
       } catch (IOException e) {
         LOG.debug("closing the connection of partition {}", partition, e);
+      }
+    }
+  }
+
+  /**
+   * A socket stream whose read timeouts never surface half-way through a message: each timeout only checks that
+   * the barrier job is still running, then reads on.
+   */
+  private final class Patient extends FilterInputStream {
+    private final int partition;
+
+    Patient(InputStream in, int partition) {
+      super(in);
+      this.partition = partition;
+    }
+
+    @Override
+    public int read() throws IOException {
+      while (true) {
+        try {
+          return super.read();
+        } catch (SocketTimeoutException e) {
+          check();
+        }
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      while (true) {
+        try {
+          return super.read(b, off, len);
+        } catch (SocketTimeoutException e) {
+          check();
+        }
+      }
+    }
+
+    private void check() throws IOException {
+      if (job == null || job.isDone()) {
+        throw new IOException("the barrier job ended while partition " + partition + "'s result was awaited");
       }
     }
   }

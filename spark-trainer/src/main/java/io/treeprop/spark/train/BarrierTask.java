@@ -12,6 +12,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.TaskContext;
 import scala.collection.Iterator;
 import scala.collection.Iterator$;
@@ -26,6 +27,7 @@ import scala.runtime.AbstractFunction1;
 final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Object>> implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final int BUFFER = 1 << 20;
+  private static final int POLL_MS = 200;
 
   private final String host;
   private final int port;
@@ -66,7 +68,18 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Obje
     boolean done = false;
     try {
       while (true) {
-        Object o = link.orders.take();
+        Object o = link.orders.poll(POLL_MS, TimeUnit.MILLISECONDS);
+        if (o == null) {
+          // nothing yet: give up if Spark killed this task or the driver closed the run
+          TaskContext ctx = TaskContext.get();
+          if (ctx != null) {
+            ctx.killTaskIfInterrupted();
+          }
+          if (LocalHub.find(token) != hub) {
+            throw new IllegalStateException("the driver closed the barrier exchange after " + steps + " steps");
+          }
+          continue;
+        }
         if (o == StepOrder.END) {
           done = true;
           return steps;

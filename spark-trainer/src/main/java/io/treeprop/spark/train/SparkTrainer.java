@@ -304,13 +304,25 @@ public final class SparkTrainer {
     private void step() {
       if (barrier != null) {
         long t0 = System.nanoTime();
-        StepAggregate agg = barrier.step(r.epoch, r.stepInEpoch, r.optimizer.step(), r.params, r.state);
-        long t2 = System.nanoTime();
-        // sending the order plays the broadcast's part; receiving includes the tasks' compute
-        double send = barrier.sendNanos / 1e6;
-        double wait = (t2 - t0) / 1e6 - send;
-        update(agg, send, wait, t2);
-        return;
+        StepAggregate agg = null;
+        try {
+          agg = barrier.step(r.epoch, r.stepInEpoch, r.optimizer.step(), r.params, r.state);
+        } catch (BarrierExchange.Unavailable e) {
+          if (config.exchange() == Exchange.BARRIER) {
+            throw new IllegalArgumentException("exchange barrier: " + e.getMessage() + "; use exchange tree", e);
+          }
+          LOG.warn("using the tree exchange: {}", e.getMessage());
+          barrier.close();
+          barrier = null;
+        }
+        if (agg != null) {
+          long t2 = System.nanoTime();
+          // sending the order plays the broadcast's part; receiving includes the tasks' compute
+          double send = barrier.sendNanos / 1e6;
+          double wait = (t2 - t0) / 1e6 - send;
+          update(agg, send, wait, t2);
+          return;
+        }
       }
       long step = r.optimizer.step();
       sc.setJobDescription(String.format("treeprop: epoch %d/%d, step %d/%d (global %d)", r.epoch, tc.epochs(),

@@ -18,8 +18,8 @@ public final class StepAggregate implements Serializable {
 
   /**
    * The first two partitions' gradients as they computed them (float: half the bytes of a double sum); a third
-   * and later ones go into {@link #grad}. The sum is taken in double when it is read, so it is exact and does not
-   * depend on the merge order.
+   * and later ones go into {@link #grad}. The sum is taken in double when it is read: exact, and so independent of
+   * the merge order, unless one coordinate's contributions differ by more than ~2^29 (see the class comment).
    */
   public float[] partial;
   public float[] partial2;

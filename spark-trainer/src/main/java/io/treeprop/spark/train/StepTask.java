@@ -96,7 +96,8 @@ final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
    * arithmetic whichever way the contributions travel (treeAggregate or the barrier exchange).
    *
    * @param perm {@link #permutation} of this block and epoch, or null to compute it
-   * @param workspace a workspace of this network to reuse (any capacity), or null to make one
+   * @param workspace a workspace of this network to reuse, or null; chunks are {@code min(rows, CHUNK)} rows
+   *     whatever its capacity (dropout seeds follow the chunks), and a smaller one is not used
    */
   static void accumulate(Objective objective, Block b, float[] params, float[] state, long seed, int epoch,
       int stepInEpoch, int stepsPerEpoch, long globalStep, int[] perm, Workspace workspace, StepAggregate acc) {
@@ -108,13 +109,15 @@ final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
     int d = objective.network().inputShape().size();
     Dataset rows = new Dataset(b.x, b.y, b.w, b.rows, d, objective.targetWidth());
     int[] order = perm != null ? perm : permutation(b, seed, epoch);
-    Workspace ws = workspace != null ? workspace : objective.network().newWorkspace(Math.min(n, CHUNK), false);
-    float[] y = new float[ws.capacity() * objective.targetWidth()];
-    float[] w = b.w == null ? null : new float[ws.capacity()];
+    int chunk = Math.min(n, CHUNK);
+    Workspace ws = workspace != null && workspace.capacity() >= chunk ? workspace
+        : objective.network().newWorkspace(chunk, false);
+    float[] y = new float[chunk * objective.targetWidth()];
+    float[] w = b.w == null ? null : new float[chunk];
     float[] g = new float[params.length];
     BatchStats stats = new BatchStats();
-    for (int k = 0; k < n; k += ws.capacity()) {
-      int m = Math.min(ws.capacity(), n - k);
+    for (int k = 0; k < n; k += chunk) {
+      int m = Math.min(chunk, n - k);
       rows.gather(order, from + k, m, ws.input(), y, w);
       objective.accumulateGradient(ws, params, state, y, w, m,
           Seeds.derive(seed, Seeds.DROPOUT, globalStep, b.partition, k), g, stats);

@@ -61,7 +61,7 @@ final class Wire {
     return new StepOrder(epoch, stepInEpoch, globalStep, params, state);
   }
 
-  /** A task's contribution to one step (its gradient is a float vector held in double, so float is exact). */
+  /** A task's contribution to one step: one partition's float gradient, its state sums and metric sums. */
   void writeResult(DataOutputStream out, StepAggregate a) throws IOException {
     BatchStats s = a.stats;
     out.writeDouble(s.lossSum);

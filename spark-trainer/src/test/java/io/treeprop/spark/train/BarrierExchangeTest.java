@@ -186,4 +186,20 @@ class BarrierExchangeTest {
         null, InputColumns.defaults());
     assertEquals(1, m.summary().epochs().size());
   }
+
+  @Test
+  void aBarrierJobSparkRefusesFallsBackToTreeUnderAutoAndIsAClearErrorUnderBarrier(SparkSession spark) {
+    // a union in the lineage: Spark refuses barrier stages over it (its RDD chain check), whatever we retry
+    Dataset<Row> df = TestData.blobs(spark, 200, 6, 1, 3).union(TestData.blobs(spark, 200, 6, 1, 4));
+    assertEquals(2, df.rdd().getNumPartitions());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkTrainer(barrier(1))
+        .fit(SPEC, new Losses.CategoricalCrossEntropy(), df, null, InputColumns.defaults()));
+    assertTrue(e.getMessage().startsWith("exchange barrier: Spark refused the barrier job")
+        && e.getMessage().endsWith("use exchange tree"), e.getMessage());
+    Model auto = new SparkTrainer(SparkTrainConfig.of(config(2))).fit(SPEC, new Losses.CategoricalCrossEntropy(),
+        df, null, InputColumns.defaults());
+    Model tree = new SparkTrainer(SparkTrainConfig.of(config(2)).withExchange(Exchange.TREE)).fit(SPEC,
+        new Losses.CategoricalCrossEntropy(), df, null, InputColumns.defaults());
+    assertArrayEquals(tree.params(), auto.params(), 0f);
+  }
 }
