@@ -30,9 +30,10 @@ final class Markdown {
         + "iterations after a 5-iteration warm-up fit, in warm-started chunks of 25 (accuracy checked after each "
         + "chunk). Time to accuracy counts training time only. \"never\" = not reached.%n", tp.get("repetitions"),
         ml.get("iterations")));
-    sb.append(String.format("%nScoring %,d rows: Treeprop %,.0f rows/s, MLlib %,.0f rows/s, ratio %.2f.%n%n",
-        ((Number) sc.get("rows")).longValue(), sc.get("treeprop_rows_per_second"), sc.get("mllib_rows_per_second"),
-        sc.get("ratio")));
+    sb.append(String.format("%nScoring %,d rows: Treeprop %,.0f rows/s, MLlib %,.0f rows/s, ratio %.2f (producing "
+        + "the input rows alone: %,.0f rows/s).%n%n", ((Number) sc.get("rows")).longValue(),
+        sc.get("treeprop_rows_per_second"), sc.get("mllib_rows_per_second"), sc.get("ratio"),
+        sc.get("input_only_rows_per_second")));
     sb.append("| exchange | batch | scheduling | broadcast | compute | aggregate | driver | total (ms) | compute "
         + "share | compute at sgemm ceiling (ms) | compute vs ceiling |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map<String, Object> s : (List<Map<String, Object>>) r.get("step_split")) {
