@@ -77,7 +77,7 @@ public final class Scoring {
         && a.function() == io.treeprop.core.layer.ActivationFunction.SOFTMAX;
     BlockScorer.Outputs outputs = classifier
         ? (net, ws, row) -> classify(net, ws, row, multiclass, softmaxHead, threshold, names)
-        : (net, ws, row) -> regress(net, ws, row);
+        : BlockScorer::regression;
     return BlockScorer.score(scaled.frame(), SourceData.FEATURES, model.spec(), bc, appended, outputs);
   }
 
@@ -114,19 +114,6 @@ public final class Scoring {
     }
     return names.isEmpty() ? new Object[] {(double) c, Vectors.dense(p)}
         : new Object[] {(double) c, Vectors.dense(p), names.get(c)};
-  }
-
-  private static Object[] regress(Network net, Workspace ws, int row) {
-    int k = net.outputShape().size();
-    float[] out = ws.activation(net.layers().size() - 1);
-    if (k == 1) {
-      return new Object[] {(double) out[row]};
-    }
-    double[] v = new double[k];
-    for (int j = 0; j < k; j++) {
-      v[j] = out[row * k + j];
-    }
-    return new Object[] {Vectors.dense(v)};
   }
 
   /**

@@ -7,7 +7,6 @@ import io.treeprop.spark.train.Weights;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
 import org.apache.spark.ml.util.Identifiable$;
@@ -101,22 +100,11 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    int k = numOutputs();
     StructType appended = new StructType().add(getPredictionCol(),
-        k == 1 ? DataTypes.DoubleType : SQLDataTypes.VectorType(), false);
+        numOutputs() == 1 ? DataTypes.DoubleType : SQLDataTypes.VectorType(), false);
     Broadcast<Weights> bc = dataset.sparkSession().sparkContext().broadcast(
         new Weights(core.params(), core.state()), ClassTag$.MODULE$.apply(Weights.class));
-    return BlockScorer.score(dataset, getFeaturesCol(), core.spec(), bc, appended, (net, ws, row) -> {
-      float[] out = ws.activation(net.layers().size() - 1);
-      if (k == 1) {
-        return new Object[] {(double) out[row]};
-      }
-      double[] v = new double[k];
-      for (int j = 0; j < k; j++) {
-        v[j] = out[row * k + j];
-      }
-      return new Object[] {Vectors.dense(v)};
-    });
+    return BlockScorer.score(dataset, getFeaturesCol(), core.spec(), bc, appended, BlockScorer::regression);
   }
 
   @Override

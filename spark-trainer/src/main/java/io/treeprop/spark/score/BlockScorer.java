@@ -39,6 +39,20 @@ public final class BlockScorer {
     Object[] values(Network net, Workspace ws, int row);
   }
 
+  /** Regression outputs: the row's network output, a double for one output, a vector for several. */
+  public static Object[] regression(Network net, Workspace ws, int row) {
+    int k = net.outputShape().size();
+    float[] out = ws.activation(net.layers().size() - 1);
+    if (k == 1) {
+      return new Object[] {(double) out[row]};
+    }
+    double[] v = new double[k];
+    for (int j = 0; j < k; j++) {
+      v[j] = out[row * k + j];
+    }
+    return new Object[] {org.apache.spark.ml.linalg.Vectors.dense(v)};
+  }
+
   /**
    * Appends columns computed by the network to every row of {@code df}.
    *

@@ -79,9 +79,8 @@ final class BarrierExchange implements AutoCloseable {
   private JavaFutureAction<Long> job;
   /** The running segment's tasks by partition, or null between segments. */
   private Channel[] channels;
-  /** Nanoseconds the last step spent sending its order and receiving the results. */
+  /** Nanoseconds the last step spent sending its order to the tasks. */
   long sendNanos;
-  long receiveNanos;
 
   BarrierExchange(SparkContext sc, JavaRDD<Block> blocks, String specJson, String lossJson, long seed,
       int stepsPerEpoch, int paramCount, String callerDescription) {
@@ -169,7 +168,6 @@ final class BarrierExchange implements AutoCloseable {
           total.merge(c.receive());
         }
         sendNanos = t1 - t0;
-        receiveNanos = System.nanoTime() - t1;
         stepsDone++;
         return total;
       } catch (IOException e) {
