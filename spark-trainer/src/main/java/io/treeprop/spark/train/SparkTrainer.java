@@ -166,6 +166,8 @@ public final class SparkTrainer {
     private EarlyStopping.Tracker tracker;
     /** The averaged gradient, reused across steps (the updater modifies it; nothing keeps it). */
     private float[] gradBuffer;
+    /** The weights before the last update, overwritten by the next one. */
+    private float[] spareParams;
     /** Null when each step is its own treeAggregate job. */
     private BarrierExchange barrier;
 
@@ -364,7 +366,11 @@ public final class SparkTrainer {
       float[] grad = gradBuffer;
       agg.scaledGradient(s.weightSum > 0 ? 1.0 / s.weightSum : 0, grad);
       double lr = tc.updater().rate(step);
-      float[] next = r.params.clone();
+      // the update goes into a copy, so r.params stays the last good weights if it diverges; the copy is the
+      // array of two steps ago (nothing holds it any more: orders, broadcasts and checkpoints are done with it)
+      float[] next = spareParams != null && spareParams.length == r.params.length ? spareParams
+          : new float[r.params.length];
+      System.arraycopy(r.params, 0, next, 0, next.length);
       tc.updater().applyInPlace(next, grad, r.optimizer, decay);
       int bad = firstNonFinite(next);
       if (bad >= 0) {
@@ -372,6 +378,7 @@ public final class SparkTrainer {
             + "step %d (global %d); lower the learning rate (now %.3g) or add gradient clipping%s", bad, next[bad],
             r.epoch, r.stepInEpoch + 1, step + 1, lr, lastCheckpointNote()));
       }
+      spareParams = r.params;
       r.params = next;
       if (agg.stateSum != null && agg.stateRows > 0) {
         float[] st = new float[r.state.length];
@@ -457,18 +464,29 @@ public final class SparkTrainer {
   }
 
   /**
-   * The index of the first NaN or infinite value, or -1. The common case (all finite) is one branch-free pass: a
-   * non-finite float is one whose exponent bits are all ones.
+   * The index of the first NaN or infinite value, or -1. The common case (all finite) is one pass with no branch:
+   * {@code x · 0} is 0 for a finite x and NaN otherwise, so four running sums of it stay 0 exactly when every
+   * value is finite (four, so the additions do not wait on each other).
    */
   static int firstNonFinite(float[] v) {
-    int worst = 0;
-    for (float x : v) {
-      worst = Math.max(worst, Float.floatToRawIntBits(x) & 0x7F800000);
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    int i = 0;
+    for (; i + 3 < v.length; i += 4) {
+      s0 += v[i] * 0f;
+      s1 += v[i + 1] * 0f;
+      s2 += v[i + 2] * 0f;
+      s3 += v[i + 3] * 0f;
     }
-    if (worst != 0x7F800000) {
+    for (; i < v.length; i++) {
+      s0 += v[i] * 0f;
+    }
+    if (s0 + s1 + s2 + s3 == 0) {
       return -1;
     }
-    for (int i = 0; i < v.length; i++) {
+    for (i = 0; i < v.length; i++) {
       if (!Float.isFinite(v[i])) {
         return i;
       }

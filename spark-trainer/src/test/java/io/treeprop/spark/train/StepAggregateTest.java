@@ -62,6 +62,29 @@ class StepAggregateTest {
   }
 
   @Test
+  void twoPartitionsAddInFloatWhicheverComesFirst() {
+    Random rng = new Random(5);
+    int n = 1000;
+    float[] a = new float[n];
+    float[] b = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(8) - 4));
+      b[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(8) - 4));
+    }
+    float scale = (float) (1.0 / 3);
+    float[] expected = new float[n];
+    for (int i = 0; i < n; i++) {
+      expected[i] = (a[i] + b[i]) * scale;
+    }
+    float[] ab = new float[n];
+    new StepAggregate().merge(one(a)).merge(one(b)).scaledGradient(1.0 / 3, ab);
+    float[] ba = new float[n];
+    new StepAggregate().merge(one(b)).merge(one(a)).scaledGradient(1.0 / 3, ba);
+    assertArrayEquals(expected, ab, 0f);
+    assertArrayEquals(expected, ba, 0f);
+  }
+
+  @Test
   void aSinglePartitionIsItsOwnFloatVector() {
     float[] g = {1f, -2f, 3.5f};
     StepAggregate a = one(g);
