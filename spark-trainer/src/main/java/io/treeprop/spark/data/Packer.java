@@ -44,6 +44,32 @@ public final class Packer {
     public void release() {
       blocks.unpersist(false);
     }
+
+    /**
+     * The same blocks moved into {@code n} partitions (one may hold none or several), cached; releases these. For
+     * the barrier exchange, whose job zips validation with training data partition by partition. Moving whole
+     * blocks after packing keeps every bad-value message about the caller's own partitions and rows, and changes
+     * no validation sum: each block's sums are rounded to float, and the double sums of those are exact.
+     */
+    public Packed spread(int n) {
+      if (blocks.getNumPartitions() == n) {
+        return this;
+      }
+      SparkContext sc = blocks.context();
+      String callerDescription = sc.getLocalProperty(JOB_DESCRIPTION);
+      sc.setJobDescription("treeprop: spread " + summaries.size() + " packed blocks over " + n + " partitions");
+      JavaRDD<Block> moved = blocks.repartition(n).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        moved.count();
+      } catch (RuntimeException e) {
+        moved.unpersist(false);
+        throw e;
+      } finally {
+        sc.setJobDescription(callerDescription);
+      }
+      release();
+      return new Packed(moved, summaries, rows, validationRows);
+    }
   }
 
   /**
@@ -97,7 +123,8 @@ public final class Packer {
     Dataset<Row> selected = df.select(cols.stream().map(df::col).toArray(org.apache.spark.sql.Column[]::new));
     JavaRDD<Row> rows = selected.javaRDD();
     if (partitions > 0 && partitions != rows.getNumPartitions()) {
-      rows = rows.repartition(partitions);
+      // Spark SQL's shuffle (its own row format), not an RDD shuffle of Row objects through the serializer
+      rows = selected.repartition(partitions).javaRDD();
     }
     JavaRDD<Block> blocks = rows.mapPartitionsWithIndex((p, it) -> List.of(packPartition(p, it, spec)).iterator(),
         true);

@@ -86,7 +86,7 @@ public final class ParamDefs implements java.io.Serializable {
     partitions = new IntParam(uid, "partitions", "repartition the training data to this many partitions; 0 "
         + "keeps its partitioning", ParamValidators.gtEq(0));
     exchange = new Param<>(uid, "exchange", "how each step's weights and gradients travel: tree (a Spark job per "
-        + "step), barrier (a barrier job per epoch) or auto (barrier when the application allows it)",
+        + "step), barrier (one barrier job for the run) or auto (barrier when the application allows it)",
         ParamValidators.inArray(new String[] {"tree", "barrier", "auto"}));
   }
 

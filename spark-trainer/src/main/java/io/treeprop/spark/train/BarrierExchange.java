@@ -15,7 +15,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkConf;
@@ -23,21 +28,25 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.reflect.ClassTag$;
 
 /**
  * The driver side of the barrier exchange (DESIGN.md, "The barrier exchange"). Instead of one Spark job per step,
- * one barrier job runs a {@link BarrierTask} per partition for a whole segment of steps (an epoch, up to its
- * validation); the tasks connect back to a socket the driver opens, and each step the driver sends them the
- * weights and sums their contributions in partition order. Everything else, the optimizer, listeners,
- * checkpoints, stays in {@link SparkTrainer} exactly as in the {@code treeAggregate} path, and the sums are the
- * same numbers, so both paths give the same weights.
+ * one barrier job runs a {@link BarrierTask} per partition for the whole run, validations included; the tasks
+ * connect back to the driver (objects through a {@link LocalHub} in local mode, a socket on a cluster), and each
+ * step the driver sends them the weights and sums their contributions in partition order. Everything else, the
+ * optimizer, listeners, checkpoints, stays in {@link SparkTrainer} exactly as in the {@code treeAggregate} path,
+ * and the sums are the same numbers, so both paths give the same weights and metrics.
  *
- * <p>A failed task fails the barrier job; the driver still holds the weights and the step in flight is simply
- * not applied, so it starts a new job and repeats that step, up to {@code spark.task.maxFailures} failed jobs per
- * segment. A job Spark refuses before any step (its barrier checks) throws {@link Unavailable}.
+ * <p>A failed task fails the barrier job; the driver still holds the weights and the order in flight is simply
+ * not applied, so it starts a new job and repeats that order, up to {@code spark.task.maxFailures} failed jobs per
+ * epoch. A job Spark refuses before any step (its barrier checks) throws {@link Unavailable}. Any other Spark job
+ * of the application (from a listener, another thread) makes the exchange end its job at once, so that job gets
+ * the slots; the next order starts a new barrier job.
  */
 final class BarrierExchange implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BarrierExchange.class);
@@ -51,9 +60,15 @@ final class BarrierExchange implements AutoCloseable {
    * diagnosis.
    */
   static final String FORCE_TCP = "spark.treeprop.barrier.forceTcp";
+  /** Job property that marks this exchange's own barrier jobs. */
+  private static final String TOKEN_PROPERTY = "treeprop.barrier.token";
 
   private final SparkContext sc;
   private final JavaRDD<Block> blocks;
+  /** The validation blocks, zipped with the training blocks into the barrier job; null when there are none. */
+  private JavaRDD<Block> validation;
+  /** Whether validation uses the training blocks' held-out rows. */
+  private final boolean heldOutValidation;
   private final int partitions;
   private final String specJson;
   private final String lossJson;
@@ -70,22 +85,36 @@ final class BarrierExchange implements AutoCloseable {
   private String description = "treeprop: barrier steps";
   /** Barrier jobs started, for telling this attempt's tasks from late ones of a failed attempt. */
   private int attempt = -1;
-  /** Failed jobs in the current segment. */
+  /** Failed jobs in {@link #failureEpoch}. */
   private int failures;
+  private int failureEpoch = -1;
   /** Steps completed, to tell a job Spark refuses outright from one that failed along the way. */
   private long stepsDone;
   /** The in-JVM hub in local mode, else null (TCP). */
   private final LocalHub hub;
   private JavaFutureAction<Long> job;
-  /** The running segment's tasks by partition, or null between segments. */
+  /** The running job's tasks by partition, or null when no job runs. */
   private Channel[] channels;
+  /** When the running job was submitted (wall clock, ms): jobs submitted earlier than it are not a reason to yield. */
+  private long jobSubmittedMillis;
+  /** Ends the barrier job when another job of the application starts. */
+  private final SparkListener watcher;
+  private final ExecutorService yielder;
   /** Nanoseconds the last step spent sending its order to the tasks. */
   long sendNanos;
 
-  BarrierExchange(SparkContext sc, JavaRDD<Block> blocks, String specJson, String lossJson, long seed,
-      int stepsPerEpoch, int paramCount, String callerDescription) {
+  /**
+   * @param validation validation blocks with as many partitions as {@code blocks} (zipped with them), evaluated
+   *     by the same tasks; or null: no validation, validation on the training blocks' held-out rows, or by
+   *     separate jobs
+   * @param heldOutValidation validation uses the training blocks' held-out rows
+   */
+  BarrierExchange(SparkContext sc, JavaRDD<Block> blocks, JavaRDD<Block> validation, boolean heldOutValidation,
+      String specJson, String lossJson, long seed, int stepsPerEpoch, int paramCount, String callerDescription) {
     this.sc = sc;
     this.blocks = blocks;
+    this.validation = validation;
+    this.heldOutValidation = heldOutValidation;
     this.partitions = blocks.getNumPartitions();
     this.specJson = specJson;
     this.lossJson = lossJson;
@@ -101,15 +130,34 @@ final class BarrierExchange implements AutoCloseable {
     if (sc.isLocal() && !forceTcp) {
       this.server = null;
       this.hub = LocalHub.open(token);
-      return;
+    } else {
+      this.hub = null;
+      this.server = listen(conf.get("spark.driver.bindAddress", host), partitions);
     }
-    this.hub = null;
-    String bind = conf.get("spark.driver.bindAddress", host);
+    this.yielder = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "treeprop-barrier-yield");
+      t.setDaemon(true);
+      return t;
+    });
+    this.watcher = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart e) {
+        Properties p = e.properties();
+        if (p == null || !Long.toString(token).equals(p.getProperty(TOKEN_PROPERTY))) {
+          long submitted = e.time();
+          yielder.execute(() -> yieldTo(e.jobId(), submitted));
+        }
+      }
+    };
+    sc.addSparkListener(watcher);
+  }
+
+  private static ServerSocket listen(String bind, int partitions) {
     try {
       ServerSocket s = new ServerSocket();
       s.setReceiveBufferSize(BUFFER); // before bind, or it is capped at 64 KB
       s.bind(new InetSocketAddress(InetAddress.getByName(bind), 0), Math.max(50, 2 * partitions));
-      this.server = s;
+      return s;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the barrier exchange's socket on " + bind
           + " (spark.driver.bindAddress / spark.driver.host); use exchange=tree", e);
@@ -145,19 +193,42 @@ final class BarrierExchange implements AutoCloseable {
   }
 
   /** The Spark job description of the next barrier job. */
-  void describe(String d) {
+  synchronized void describe(String d) {
     this.description = d;
+  }
+
+  /** Whether {@link #evaluate} can validate: the tasks hold the validation rows. */
+  synchronized boolean validates() {
+    return validation != null || heldOutValidation;
   }
 
   /**
    * Runs one step: sends the weights to every task and returns the sum of their contributions, summed in
-   * partition order. Starts the segment's barrier job when none is running, and restarts it after a failure.
+   * partition order. Starts a barrier job when none is running, and restarts it after a failure.
    */
   StepAggregate step(int epoch, int stepInEpoch, long globalStep, float[] params, float[] state) {
-    StepOrder order = new StepOrder(epoch, stepInEpoch, globalStep, params, state);
+    return run(new StepOrder(false, epoch, stepInEpoch, globalStep, params, state));
+  }
+
+  /**
+   * The validation sums at these weights, computed by the tasks and summed in partition order; null when the tasks
+   * do not hold the validation rows (see {@link #validates}: Spark may refuse a job over both datasets).
+   */
+  StepAggregate evaluate(int epoch, float[] params, float[] state) {
+    return run(new StepOrder(true, epoch, 0, -1, params, state));
+  }
+
+  private synchronized StepAggregate run(StepOrder order) {
+    if (order.epoch != failureEpoch) {
+      failureEpoch = order.epoch;
+      failures = 0;
+    }
     while (true) {
       try {
         connect();
+        if (order.evaluate && !validates()) {
+          return null;
+        }
         long t0 = System.nanoTime();
         for (Channel c : channels) {
           c.send(order);
@@ -171,13 +242,21 @@ final class BarrierExchange implements AutoCloseable {
         stepsDone++;
         return total;
       } catch (IOException e) {
-        recover(e, globalStep);
+        recover(e, order);
       }
     }
   }
 
-  /** Ends the current barrier job, if any: the tasks finish and free their slots (e.g. for validation). */
-  void endSegment() {
+  /** Another job started at {@code submitted}: end ours so it gets the slots, unless ours started later. */
+  private synchronized void yieldTo(int jobId, long submitted) {
+    if (channels != null && submitted >= jobSubmittedMillis) {
+      LOG.info("Spark job {} started: ending the barrier job so it gets the task slots", jobId);
+      end();
+    }
+  }
+
+  /** Ends the current barrier job, if any: the tasks finish and free their slots. */
+  synchronized void end() {
     if (channels == null) {
       return;
     }
@@ -186,7 +265,6 @@ final class BarrierExchange implements AutoCloseable {
         c.send(StepOrder.END);
       }
       job.get();
-      failures = 0;
     } catch (IOException | ExecutionException e) {
       LOG.warn("the barrier job failed after its last step (nothing is lost): {}", e.toString());
       job.cancel(true);
@@ -200,7 +278,9 @@ final class BarrierExchange implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    sc.removeSparkListener(watcher);
+    yielder.shutdownNow();
     closeChannels();
     if (job != null && !job.isDone()) {
       job.cancel(true);
@@ -227,14 +307,17 @@ final class BarrierExchange implements AutoCloseable {
     String interrupt = sc.getLocalProperty(INTERRUPT_ON_CANCEL);
     // cancelling a failed attempt's job interrupts its task threads, so none lingers holding a slot
     sc.setLocalProperty(INTERRUPT_ON_CANCEL, "true");
+    sc.setLocalProperty(TOKEN_PROPERTY, Long.toString(token));
     try {
-      RDD<Object> rdd = blocks.rdd().barrier().mapPartitions(new BarrierTask(host,
+      RDD<Object> rdd = source().barrier().mapPartitions(new BarrierTask(host,
           server == null ? -1 : server.getLocalPort(), token, attempt, specJson, lossJson, seed, stepsPerEpoch),
           false, ClassTag$.MODULE$.apply(Object.class));
+      jobSubmittedMillis = System.currentTimeMillis();
       job = JavaRDD.fromRDD(rdd, ClassTag$.MODULE$.apply(Object.class)).countAsync();
     } finally {
       sc.setJobDescription(callerDescription);
       sc.setLocalProperty(INTERRUPT_ON_CANCEL, interrupt);
+      sc.setLocalProperty(TOKEN_PROPERTY, null);
     }
     Channel[] cs = new Channel[partitions];
     int connected = 0;
@@ -266,6 +349,20 @@ final class BarrierExchange implements AutoCloseable {
       throw e;
     }
     channels = cs;
+  }
+
+  /** Each partition's training block, or its training block followed by its validation blocks. */
+  @SuppressWarnings("unchecked")
+  private RDD<Object> source() {
+    if (validation == null) {
+      return (RDD<Object>) (RDD<?>) blocks.rdd();
+    }
+    return (RDD<Object>) (RDD<?>) blocks.zipPartitions(validation, (a, b) -> {
+      List<Block> l = new ArrayList<>();
+      l.add(a.next());
+      b.forEachRemaining(l::add);
+      return List.of((Object) l.toArray(new Block[0])).iterator();
+    }).rdd();
   }
 
   /** The next task of this attempt to join the in-JVM hub, or null after a poll interval. */
@@ -325,7 +422,7 @@ final class BarrierExchange implements AutoCloseable {
   }
 
   /** After a broken connection: wait for the job to fail, then allow a new attempt or give up. */
-  private void recover(IOException e, long globalStep) {
+  private void recover(IOException e, StepOrder order) {
     closeChannels();
     Throwable cause = e;
     if (job != null) {
@@ -343,16 +440,22 @@ final class BarrierExchange implements AutoCloseable {
     }
     if (stepsDone == 0 && cause.getClass().getName().startsWith("org.apache.spark.scheduler.BarrierJob")) {
       // Spark's own checks (RDD chain, slots, dynamic allocation): every attempt would be refused the same way
+      if (validation != null) {
+        // perhaps only the validation data's lineage: validate with separate jobs instead
+        LOG.info("Spark refused a barrier job over the training and validation data ({}); trying the training "
+            + "data alone", cause.getMessage());
+        validation = null;
+        return;
+      }
       throw new Unavailable("Spark refused the barrier job: " + cause.getMessage(), cause);
     }
     failures++;
+    String at = order.evaluate ? "validating epoch " + order.epoch : "global step " + (order.globalStep + 1);
     if (failures >= maxAttempts) {
-      throw new IllegalStateException("the barrier training job failed " + failures + " times in this epoch "
-          + "(spark.task.maxFailures"
-          + " = " + maxAttempts + "), last at global step " + (globalStep + 1) + ": " + cause, cause);
+      throw new IllegalStateException("the barrier training job failed " + failures + " times in epoch "
+          + order.epoch + " (spark.task.maxFailures = " + maxAttempts + "), last " + at + ": " + cause, cause);
     }
-    LOG.warn("the barrier training job failed at global step {} ({}); restarting it from that step",
-        globalStep + 1, cause.toString());
+    LOG.warn("the barrier training job failed {} ({}); restarting it there", at, cause.toString());
   }
 
   private void closeChannels() {

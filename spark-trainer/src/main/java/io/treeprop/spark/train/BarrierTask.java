@@ -20,14 +20,23 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * The executor side of the barrier exchange: one long-running task per partition connects to the driver, then for
- * each step order it receives the weights, computes its slice's contribution exactly as {@link StepTask} does, and
- * sends it back, until the driver says the segment is over. Holds no training state of its own: the driver keeps
- * the weights and optimizer, so a lost task costs at most the step in flight.
+ * each order it receives the weights and computes its slice's contribution to a step exactly as {@link StepTask}
+ * does, or its validation rows' sums exactly as {@link EvalTask} does, and sends it back, until the driver ends
+ * the job. Holds no training state of its own: the driver keeps the weights and optimizer, so a lost task costs
+ * at most the order in flight.
+ *
+ * <p>Its partition holds a training {@link Block} (validation uses that block's held-out rows), or a
+ * {@code Block[]} of the training block followed by the same partition's validation blocks (none or several).
  */
-final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Object>> implements Serializable {
+final class BarrierTask extends AbstractFunction1<Iterator<Object>, Iterator<Object>> implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final int BUFFER = 1 << 20;
   private static final int POLL_MS = 200;
+  /**
+   * Test hook: the first attempt of partition 0's task fails when asked to validate this epoch. Read from the
+   * driver's system property.
+   */
+  static final String FAIL_VALIDATING_PROPERTY = "treeprop.testing.failFirstAttemptValidatingEpoch";
 
   private final String host;
   private final int port;
@@ -38,6 +47,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Obje
   private final long seed;
   private final int stepsPerEpoch;
   private final long failAtStep;
+  private final int failValidatingEpoch;
 
   BarrierTask(String host, int port, long token, int attempt, String specJson, String lossJson, long seed,
       int stepsPerEpoch) {
@@ -50,12 +60,15 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Obje
     this.seed = seed;
     this.stepsPerEpoch = stepsPerEpoch;
     this.failAtStep = Long.getLong(StepTask.FAIL_PROPERTY, -1L);
+    this.failValidatingEpoch = Integer.getInteger(FAIL_VALIDATING_PROPERTY, -1);
   }
 
   @Override
-  public Iterator<Object> apply(Iterator<Block> blocks) {
-    Block b = blocks.next();
-    Worker worker = new Worker(b);
+  public Iterator<Object> apply(Iterator<Object> blocks) {
+    Object first = blocks.next();
+    Worker worker = first instanceof Block[] zipped
+        ? new Worker(zipped[0], java.util.Arrays.copyOfRange(zipped, 1, zipped.length))
+        : new Worker((Block) first, null);
     LocalHub hub = LocalHub.find(token);
     long steps = hub != null ? inJvm(hub, worker) : overTcp(worker);
     return Iterator$.MODULE$.single(steps);
@@ -87,7 +100,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Obje
         if (!(o instanceof StepOrder order)) {
           throw new IllegalStateException("the driver left the barrier exchange after " + steps + " steps");
         }
-        link.results.add(worker.step(order));
+        link.results.add(worker.run(order));
         steps++;
       }
     } catch (InterruptedException e) {
@@ -120,10 +133,10 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Obje
         if (type == Wire.END) {
           return steps;
         }
-        if (type != Wire.STEP) {
+        if (type != Wire.STEP && type != Wire.EVALUATE) {
           throw new IOException("unknown order " + type + " from the driver");
         }
-        wire.writeResult(out, worker.step(wire.readStep(in, params, state)));
+        wire.writeResult(out, worker.run(wire.readOrder(type == Wire.EVALUATE, in, params, state)));
         steps++;
       }
     } catch (IOException e) {
@@ -132,36 +145,52 @@ final class BarrierTask extends AbstractFunction1<Iterator<Block>, Iterator<Obje
     }
   }
 
-  /** Computes this partition's contributions, keeping the epoch's shuffle between steps. */
+  /** Computes this partition's contributions, keeping the epoch's shuffle and the workspaces between orders. */
   private final class Worker {
     final Block block;
+    /** The validation blocks of this partition, or null: validate the training block's held-out rows. */
+    final Block[] validation;
     final Objective objective;
     final Workspace workspace;
+    Workspace evalWorkspace;
     int permEpoch = -1;
     int[] perm;
 
-    Worker(Block block) {
+    Worker(Block block, Block[] validation) {
       this.block = block;
+      this.validation = validation;
       this.objective = StepTask.compile(specJson, lossJson);
       this.workspace = objective.network().newWorkspace(StepTask.maxSlice(block.rows, stepsPerEpoch), false);
     }
 
-    StepAggregate step(StepOrder o) {
-      if (o.globalStep == failAtStep && attempt == 0 && block.partition == 0) {
-        throw new IllegalStateException("injected failure (" + StepTask.FAIL_PROPERTY + "=" + failAtStep + ")");
+    StepAggregate run(StepOrder o) {
+      if (attempt == 0 && block.partition == 0 && (o.evaluate ? o.epoch == failValidatingEpoch
+          : failAtStep >= 0 && o.globalStep == failAtStep)) {
+        throw new IllegalStateException("injected failure (" + StepTask.FAIL_PROPERTY + "=" + failAtStep + ", "
+            + FAIL_VALIDATING_PROPERTY + "=" + failValidatingEpoch + ")");
       }
       TaskContext ctx = TaskContext.get();
       if (ctx != null) {
         ctx.killTaskIfInterrupted();
       }
       long t0 = System.nanoTime();
-      if (o.epoch != permEpoch) {
-        perm = StepTask.permutation(block, seed, o.epoch);
-        permEpoch = o.epoch;
-      }
       StepAggregate acc = new StepAggregate();
-      StepTask.accumulate(objective, block, o.params, o.state, seed, o.epoch, o.stepInEpoch, stepsPerEpoch,
-          o.globalStep, perm, workspace, acc);
+      if (o.evaluate) {
+        boolean heldOut = validation == null;
+        for (Block b : heldOut ? new Block[] {block} : validation) {
+          if (evalWorkspace == null || evalWorkspace.capacity() < EvalTask.chunk(b, heldOut)) {
+            evalWorkspace = objective.network().newWorkspace(EvalTask.chunk(b, heldOut), false);
+          }
+          acc.stats.merge(EvalTask.evaluate(objective, b, heldOut, o.params, o.state, evalWorkspace));
+        }
+      } else {
+        if (o.epoch != permEpoch) {
+          perm = StepTask.permutation(block, seed, o.epoch);
+          permEpoch = o.epoch;
+        }
+        StepTask.accumulate(objective, block, o.params, o.state, seed, o.epoch, o.stepInEpoch, stepsPerEpoch,
+            o.globalStep, perm, workspace, acc);
+      }
       acc.maxComputeNanos = System.nanoTime() - t0;
       return acc;
     }

@@ -27,32 +27,54 @@ final class EvalTask implements Function2<StepAggregate, Block, StepAggregate> {
 
   @Override
   public StepAggregate call(StepAggregate acc, Block b) {
-    int n = heldOutPart ? b.validationRows : b.rows;
-    if (n == 0) {
+    if ((heldOutPart ? b.validationRows : b.rows) == 0) {
       return acc;
     }
     if (objective == null) {
       objective = StepTask.compile(specJson, lossJson);
+    }
+    acc.stats.merge(evaluate(objective, b, heldOutPart, weights.value().params, weights.value().state, null));
+    return acc;
+  }
+
+  /** The largest chunk {@link #evaluate} processes at once for this block. */
+  static int chunk(Block b, boolean heldOutPart) {
+    return Math.max(1, Math.min(heldOutPart ? b.validationRows : b.rows, StepTask.CHUNK));
+  }
+
+  /**
+   * The block's inference-mode sums, rounded to float (so sums over blocks do not depend on their order): the
+   * same numbers whichever way they travel (treeAggregate or the barrier exchange).
+   *
+   * @param workspace a workspace of at least {@link #chunk} rows to reuse, or null; the chunks are {@link #chunk}
+   *     rows whatever its capacity
+   */
+  static BatchStats evaluate(Objective objective, Block b, boolean heldOutPart, float[] params, float[] state,
+      Workspace workspace) {
+    int n = heldOutPart ? b.validationRows : b.rows;
+    BatchStats stats = new BatchStats();
+    if (n == 0) {
+      return stats;
     }
     float[] x = heldOutPart ? b.vx : b.x;
     float[] y = heldOutPart ? b.vy : b.y;
     float[] w = heldOutPart ? b.vw : b.w;
     int d = objective.network().inputShape().size();
     int tw = objective.targetWidth();
-    Workspace ws = objective.network().newWorkspace(Math.min(n, StepTask.CHUNK), false);
-    float[] yb = new float[ws.capacity() * tw];
-    float[] wb = w == null ? null : new float[ws.capacity()];
-    BatchStats stats = new BatchStats();
-    for (int k = 0; k < n; k += ws.capacity()) {
-      int m = Math.min(ws.capacity(), n - k);
+    int chunk = chunk(b, heldOutPart);
+    Workspace ws = workspace != null && workspace.capacity() >= chunk ? workspace
+        : objective.network().newWorkspace(chunk, false);
+    float[] yb = new float[chunk * tw];
+    float[] wb = w == null ? null : new float[chunk];
+    for (int k = 0; k < n; k += chunk) {
+      int m = Math.min(chunk, n - k);
       System.arraycopy(x, k * d, ws.input(), 0, m * d);
       System.arraycopy(y, k * tw, yb, 0, m * tw);
       if (w != null) {
         System.arraycopy(w, k, wb, 0, m);
       }
-      objective.evaluate(ws, weights.value().params, weights.value().state, yb, wb, m, stats);
+      objective.evaluate(ws, params, state, yb, wb, m, stats);
     }
-    acc.stats.merge(stats.roundToFloat());
-    return acc;
+    return stats.roundToFloat();
   }
 }

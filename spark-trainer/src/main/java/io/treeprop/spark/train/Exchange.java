@@ -8,9 +8,10 @@ public enum Exchange {
   /** One Spark job per step: broadcast the weights, {@code treeAggregate} the gradients. Works everywhere. */
   TREE("tree"),
   /**
-   * One Spark barrier job per epoch whose tasks stream each step's contribution to the driver over a socket and
-   * receive the new weights back: no per-step job cost. Needs every partition running at once, no dynamic
-   * allocation, and no Spark network encryption.
+   * One Spark barrier job for the whole run whose tasks stream each step's contribution (and each validation's
+   * sums) to the driver and receive the new weights back: no per-step job cost. Needs every partition running at
+   * once, no dynamic allocation, and no Spark network encryption. Another job of the application makes it hand
+   * the slots back at once and start a new barrier job at the next step.
    */
   BARRIER("barrier"),
   /** {@link #BARRIER} when the application allows it, otherwise {@link #TREE}. */

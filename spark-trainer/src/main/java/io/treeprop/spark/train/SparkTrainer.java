@@ -11,6 +11,7 @@ import io.treeprop.core.train.BatchStats;
 import io.treeprop.core.train.EarlyStopping;
 import io.treeprop.core.train.Objective;
 import io.treeprop.core.train.TrainConfig;
+import io.treeprop.spark.data.Block;
 import io.treeprop.spark.data.InputColumns;
 import io.treeprop.spark.data.Packer;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -101,6 +103,12 @@ public final class SparkTrainer {
       if (validation != null) {
         val = Packer.pack(validation, new Packer.Spec(columns, features, outputs, loss, 0, tc.seed()),
             config.partitions(), "validation data");
+        SparkContext sc = train.sparkSession().sparkContext();
+        if (config.exchange() != Exchange.TREE
+            && BarrierExchange.unsupported(sc, data.blocks().getNumPartitions()) == null) {
+          // the barrier job validates in the training tasks: one part of the validation data per partition
+          val = val.spread(data.blocks().getNumPartitions());
+        }
       } else if (tc.validationFraction() > 0 && data.validationRows() == 0) {
         throw new IllegalArgumentException("validationFraction " + tc.validationFraction() + " of " + data.rows()
             + " rows held out no row; raise it or give a validation DataFrame");
@@ -220,9 +228,12 @@ public final class SparkTrainer {
         LOG.info("using the tree exchange: {}", why);
         return null;
       }
-      LOG.info("using the barrier exchange: one Spark job per epoch, {} tasks", partitions);
-      return new BarrierExchange(sc, data.blocks(), specJson, lossJson, tc.seed(), stepsPerEpoch,
-          objective.network().layout().paramCount(), callerDescription);
+      LOG.info("using the barrier exchange: one Spark job for the run, {} tasks", partitions);
+      // validation data is spread over as many partitions (fit), so the barrier tasks validate it too
+      JavaRDD<Block> zip = val != null && val.blocks().getNumPartitions() == partitions ? val.blocks() : null;
+      return new BarrierExchange(sc, data.blocks(), zip, data.validationRows() > 0,
+          specJson, lossJson, tc.seed(), stepsPerEpoch, objective.network().layout().paramCount(),
+          callerDescription);
     }
 
     private Model train() {
@@ -240,8 +251,7 @@ public final class SparkTrainer {
       while (!stopped && r.epoch <= tc.epochs()) {
         long e0 = System.nanoTime();
         if (barrier != null) {
-          barrier.describe(String.format("treeprop: epoch %d/%d, steps %d-%d (barrier exchange)", r.epoch,
-              tc.epochs(), r.stepInEpoch + 1, stepsPerEpoch));
+          barrier.describe(String.format("treeprop: epochs %d-%d (barrier exchange)", r.epoch, tc.epochs()));
         }
         while (r.stepInEpoch < stepsPerEpoch) {
           step();
@@ -254,9 +264,6 @@ public final class SparkTrainer {
             save();
           }
         }
-        if (barrier != null) {
-          barrier.endSegment();
-        }
         r.epochSeconds += (System.nanoTime() - e0) / 1e9;
         String reason = endEpoch();
         r.seconds = before + (System.nanoTime() - t0) / 1e9;
@@ -268,6 +275,9 @@ public final class SparkTrainer {
             || config.checkpoints().everySteps() > 0 && r.optimizer.step() % config.checkpoints().everySteps() == 0)) {
           save();
         }
+      }
+      if (barrier != null) {
+        barrier.end();
       }
       float[] params = r.params;
       float[] state = r.state;
@@ -303,20 +313,26 @@ public final class SparkTrainer {
       return s;
     }
 
+    /** Runs an order through the barrier exchange; null when Spark refused it and the run goes on with tree. */
+    private StepAggregate viaBarrier(Supplier<StepAggregate> order) {
+      try {
+        return order.get();
+      } catch (BarrierExchange.Unavailable e) {
+        if (config.exchange() == Exchange.BARRIER) {
+          throw new IllegalArgumentException("exchange barrier: " + e.getMessage() + "; use exchange tree", e);
+        }
+        LOG.warn("using the tree exchange: {}", e.getMessage());
+        barrier.close();
+        barrier = null;
+        return null;
+      }
+    }
+
     private void step() {
       if (barrier != null) {
         long t0 = System.nanoTime();
-        StepAggregate agg = null;
-        try {
-          agg = barrier.step(r.epoch, r.stepInEpoch, r.optimizer.step(), r.params, r.state);
-        } catch (BarrierExchange.Unavailable e) {
-          if (config.exchange() == Exchange.BARRIER) {
-            throw new IllegalArgumentException("exchange barrier: " + e.getMessage() + "; use exchange tree", e);
-          }
-          LOG.warn("using the tree exchange: {}", e.getMessage());
-          barrier.close();
-          barrier = null;
-        }
+        StepAggregate agg = viaBarrier(() -> barrier.step(r.epoch, r.stepInEpoch, r.optimizer.step(), r.params,
+            r.state));
         if (agg != null) {
           long t2 = System.nanoTime();
           // sending the order plays the broadcast's part; receiving includes the tasks' compute
@@ -429,6 +445,15 @@ public final class SparkTrainer {
     private BatchStats validate() {
       if (val == null && data.validationRows() == 0) {
         return null;
+      }
+      if (barrier != null && barrier.validates()) {
+        StepAggregate agg = viaBarrier(() -> barrier.evaluate(r.epoch, r.params, r.state));
+        if (agg != null) {
+          return agg.stats;
+        }
+      }
+      if (barrier != null) {
+        barrier.end(); // free the task slots for the validation job
       }
       sc.setJobDescription(String.format("treeprop: epoch %d/%d, validation", r.epoch, tc.epochs()));
       Broadcast<Weights> bc = sc.broadcast(new Weights(r.params, r.state), ClassTag$.MODULE$.apply(Weights.class));

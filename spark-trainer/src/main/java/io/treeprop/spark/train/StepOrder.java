@@ -1,13 +1,16 @@
 package io.treeprop.spark.train;
 
 /**
- * What the driver asks of every barrier task for one step: the position and the weights. The arrays are never
- * changed after the order is made (the driver's update writes new ones), so in one JVM they are shared as they are.
+ * What the driver asks of every barrier task: one step (the position and the weights), or the validation sums at
+ * these weights, or the end of the job. The arrays are not changed while the order is out (the driver's update
+ * writes into another array), so in one JVM they are shared as they are.
  */
 final class StepOrder {
-  /** Ends the segment: the tasks finish. */
-  static final StepOrder END = new StepOrder(0, 0, -1, null, null);
+  /** Ends the job: the tasks finish. */
+  static final StepOrder END = new StepOrder(false, 0, 0, -1, null, null);
 
+  /** Evaluate the validation rows instead of computing a step's gradient. */
+  final boolean evaluate;
   final int epoch;
   final int stepInEpoch;
   final long globalStep;
@@ -15,7 +18,8 @@ final class StepOrder {
   final float[] state;
   private byte[] encoded;
 
-  StepOrder(int epoch, int stepInEpoch, long globalStep, float[] params, float[] state) {
+  StepOrder(boolean evaluate, int epoch, int stepInEpoch, long globalStep, float[] params, float[] state) {
+    this.evaluate = evaluate;
     this.epoch = epoch;
     this.stepInEpoch = stepInEpoch;
     this.globalStep = globalStep;

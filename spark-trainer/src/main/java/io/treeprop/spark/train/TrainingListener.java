@@ -9,12 +9,13 @@ public interface TrainingListener {
   default void onStart(long rows, int stepsPerEpoch, int epochs, int partitions) {}
 
   /**
-   * After each step. With the barrier exchange the epoch's barrier job holds the task slots meanwhile: a Spark job
-   * started from here would wait for slots that free only at the end of the epoch. Run Spark jobs in
-   * {@link #onEpoch} instead.
+   * After each step. With the barrier exchange the run's barrier job holds the task slots meanwhile; a Spark job
+   * started from here (or from {@link #onEpoch}) makes it hand them back, and the next step starts a new barrier
+   * job (tens of milliseconds), so run them per epoch rather than per step.
    */
   default void onStep(StepReport step) {}
 
+  /** After each epoch's validation. */
   default void onEpoch(EpochMetrics epoch) {}
 
   default void onEnd(TrainingSummary summary) {}

@@ -9,14 +9,15 @@ import java.nio.ByteOrder;
 
 /**
  * The barrier exchange's messages (DESIGN.md, "The barrier exchange"): a task's hello, the driver's orders (a
- * step with the weights, or the end of the segment) and a task's result. Float vectors travel as raw
+ * step or a validation with the weights, or the end of the job) and a task's result. Float vectors travel as raw
  * little-endian bytes; everything is exact, so the driver sums the same numbers {@code treeAggregate} would.
  */
 final class Wire {
   static final int MAGIC = 0x54505258; // "TPRX"
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   static final byte STEP = 1;
   static final byte END = 2;
+  static final byte EVALUATE = 3;
 
   private final ByteBuffer scratch;
 
@@ -35,18 +36,21 @@ final class Wire {
     out.flush();
   }
 
-  /** The bytes of a step order, written once and sent to every task. */
+  /** The bytes of a step or validation order, written once and sent to every task. */
   static byte[] stepOrder(StepOrder o) {
     ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(1 + 4 + 4 + 8 + 4 + 4 + 4L * (o.params.length
         + o.state.length))).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(STEP).putInt(o.epoch).putInt(o.stepInEpoch).putLong(o.globalStep);
+    b.put(o.evaluate ? EVALUATE : STEP).putInt(o.epoch).putInt(o.stepInEpoch).putLong(o.globalStep);
     b.putInt(o.params.length).putInt(o.state.length);
     b.asFloatBuffer().put(o.params).put(o.state);
     return b.array();
   }
 
-  /** Reads a step order's fields after its type byte, the weights into {@code params} and {@code state}. */
-  StepOrder readStep(DataInputStream in, float[] params, float[] state) throws IOException {
+  /**
+   * Reads a step or validation order's fields after its type byte, the weights into {@code params} and
+   * {@code state}.
+   */
+  StepOrder readOrder(boolean evaluate, DataInputStream in, float[] params, float[] state) throws IOException {
     int epoch = Integer.reverseBytes(in.readInt());
     int stepInEpoch = Integer.reverseBytes(in.readInt());
     long globalStep = Long.reverseBytes(in.readLong());
@@ -58,10 +62,13 @@ final class Wire {
     }
     readFloats(in, params);
     readFloats(in, state);
-    return new StepOrder(epoch, stepInEpoch, globalStep, params, state);
+    return new StepOrder(evaluate, epoch, stepInEpoch, globalStep, params, state);
   }
 
-  /** A task's contribution to one step: one partition's float gradient, its state sums and metric sums. */
+  /**
+   * A task's contribution to one step (one partition's float gradient, its state sums and metric sums) or to a
+   * validation (metric sums only).
+   */
   void writeResult(DataOutputStream out, StepAggregate a) throws IOException {
     BatchStats s = a.stats;
     out.writeDouble(s.lossSum);

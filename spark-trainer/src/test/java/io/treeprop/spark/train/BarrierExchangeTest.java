@@ -3,6 +3,7 @@ package io.treeprop.spark.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.treeprop.core.loss.Losses;
@@ -17,6 +18,7 @@ import io.treeprop.spark.TestData;
 import io.treeprop.spark.data.InputColumns;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.TaskFailedReason;
@@ -30,12 +32,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The barrier exchange (one Spark job per epoch, contributions streamed to the driver) against the tree exchange
- * (one treeAggregate job per step): the same weights bit for bit, in one JVM and over TCP, through a failed task,
- * a crash and resume, and divergence.
+ * The barrier exchange (one Spark job per run, validations included, contributions streamed to the driver)
+ * against the tree exchange (one treeAggregate job per step): the same weights and metrics bit for bit, in one JVM
+ * and over TCP, through a failed task, a crash and resume, divergence, and other jobs wanting the slots.
  */
 @ExtendWith(LocalSpark.class)
 class BarrierExchangeTest {
@@ -51,6 +54,12 @@ class BarrierExchangeTest {
 
   /** Fits on 2 partitions (the slots of local[2]); {@code tcp} makes the barrier tasks use a socket. */
   private static Model fit(SparkSession spark, SparkTrainConfig cfg, boolean tcp, TrainingListener... ls) {
+    return fit(spark, cfg, null, tcp, ls);
+  }
+
+  /** As above, validating on {@code validation} when given (else on 20 % held out). */
+  private static Model fit(SparkSession spark, SparkTrainConfig cfg, Dataset<Row> validation, boolean tcp,
+      TrainingListener... ls) {
     Dataset<Row> df = TestData.blobs(spark, 400, 6, 2, 3);
     spark.sparkContext().setLocalProperty(BarrierExchange.FORCE_TCP, tcp ? "true" : null);
     try {
@@ -58,7 +67,7 @@ class BarrierExchangeTest {
       for (TrainingListener l : ls) {
         t.addListener(l);
       }
-      return t.fit(SPEC, new Losses.CategoricalCrossEntropy(), df, null, InputColumns.defaults());
+      return t.fit(SPEC, new Losses.CategoricalCrossEntropy(), df, validation, InputColumns.defaults());
     } finally {
       spark.sparkContext().setLocalProperty(BarrierExchange.FORCE_TCP, null);
     }
@@ -116,25 +125,88 @@ class BarrierExchangeTest {
     assertEquals(metrics(m[0]), metrics(m[1]));
     assertEquals(metrics(m[0]), metrics(m[2]));
     assertTrue(m[1].summary().epochs().get(2).validationAccuracy() > 0.9, m[1].summary().epochs().toString());
-    // a validation per epoch: the tree exchange runs a job per step, the barrier one per epoch
+    // the tree exchange runs a job per step and per validation, the barrier exchange one job for all of them
     long steps = m[0].summary().steps();
     assertTrue(steps >= 24, "steps: " + steps);
     assertTrue(tree[0] >= steps + 3, "tree jobs: " + tree[0]);
-    assertTrue(inJvm[0] <= tree[0] - steps + 3, "barrier jobs (in one JVM): " + inJvm[0] + ", tree: " + tree[0]);
-    assertTrue(tcp[0] <= tree[0] - steps + 3, "barrier jobs (TCP): " + tcp[0] + ", tree: " + tree[0]);
+    assertEquals(tree[0] - steps - 3 + 1, inJvm[0], "barrier jobs (in one JVM); tree: " + tree[0]);
+    assertEquals(tree[0] - steps - 3 + 1, tcp[0], "barrier jobs (TCP); tree: " + tree[0]);
   }
 
   @ParameterizedTest(name = "tcp={0}")
   @ValueSource(booleans = {false, true})
-  void aFailedTaskRestartsTheJobAtTheStepInFlightAndGivesTheSameWeights(boolean tcp, SparkSession spark) {
-    Model clean = fit(spark, barrier(2), tcp);
+  void aValidationDataFrameIsValidatedInsideTheBarrierJobWithTheTreeExchangesMetrics(boolean tcp,
+      SparkSession spark) {
+    // one partition: packed into as many as the training data, so each task holds a part of it
+    Dataset<Row> val = TestData.blobs(spark, 150, 6, 1, 3);
+    Model[] m = new Model[2];
+    int[] tree = counting(spark, () -> m[0] = fit(spark, SparkTrainConfig.of(config(3))
+        .withExchange(Exchange.TREE), val, tcp));
+    int[] barrier = counting(spark, () -> m[1] = fit(spark, barrier(3), val, tcp));
+    assertArrayEquals(m[0].params(), m[1].params(), 0f);
+    assertEquals(metrics(m[0]), metrics(m[1]));
+    assertTrue(m[1].summary().epochs().get(2).validationAccuracy() > 0.9, m[1].summary().epochs().toString());
+    // all steps and validations in one barrier job, after one job that spreads the validation blocks
+    assertEquals(tree[0] - m[0].summary().steps() - 3 + 1 + 1, barrier[0], "barrier jobs; tree: " + tree[0]);
+  }
+
+  @Test
+  void aValidationDataFrameSparkWillNotZipIsValidatedByItsOwnJobs(SparkSession spark) {
+    // a union in the validation data's lineage: Spark refuses a barrier stage over it, not over the training data
+    Dataset<Row> val = TestData.blobs(spark, 80, 6, 1, 3).union(TestData.blobs(spark, 80, 6, 1, 5));
+    assertEquals(2, val.rdd().getNumPartitions());
+    Model tree = fit(spark, SparkTrainConfig.of(config(2)).withExchange(Exchange.TREE), val, false);
+    Model[] barrier = new Model[1];
+    int[] jobs = counting(spark, () -> barrier[0] = fit(spark, barrier(2), val, false));
+    assertArrayEquals(tree.params(), barrier[0].params(), 0f);
+    assertEquals(metrics(tree), metrics(barrier[0]));
+    // the refused job, then per epoch: a barrier job for the steps and a validation job
+    assertTrue(jobs[0] < tree.summary().steps(), "jobs: " + jobs[0]);
+  }
+
+  @Test
+  void sparkJobsStartedByListenersGetTheSlotsAndTrainingGoesOn(SparkSession spark) {
+    Model clean = fit(spark, barrier(3), false);
+    AtomicInteger counted = new AtomicInteger();
+    TrainingListener busy = new TrainingListener() {
+      @Override
+      public void onStep(StepReport s) {
+        if (s.step() == 4) {
+          counted.addAndGet((int) spark.range(10).count());
+        }
+      }
+
+      @Override
+      public void onEpoch(io.treeprop.core.model.EpochMetrics e) {
+        counted.addAndGet((int) spark.range(100).count());
+      }
+    };
+    // were the slots not handed over, the listener's jobs would wait forever
+    Model m = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> fit(spark, barrier(3), false, busy));
+    assertEquals(10 + 3 * 100, counted.get());
+    assertArrayEquals(clean.params(), m.params(), 0f);
+    assertEquals(metrics(clean), metrics(m));
+  }
+
+  /**
+   * A run in which partition 0's first task attempt fails where the test property says: the job restarts there and
+   * the weights and metrics equal an unfailed run's.
+   */
+  @ParameterizedTest(name = "{0}={1}, tcp={2}")
+  @CsvSource({"treeprop.testing.failFirstAttemptAtStep, 5, false", "treeprop.testing.failFirstAttemptAtStep, 5, true",
+      "treeprop.testing.failFirstAttemptValidatingEpoch, 2, false",
+      "treeprop.testing.failFirstAttemptValidatingEpoch, 2, true"})
+  void aFailedTaskRestartsTheJobAtTheOrderInFlightAndGivesTheSameResults(String property, String value,
+      boolean tcp, SparkSession spark) {
+    assertTrue(property.equals(StepTask.FAIL_PROPERTY) || property.equals(BarrierTask.FAIL_VALIDATING_PROPERTY));
+    Model clean = fit(spark, barrier(3), tcp);
     Model[] retried = new Model[1];
-    System.setProperty(StepTask.FAIL_PROPERTY, "5");
+    System.setProperty(property, value);
     int[] counts;
     try {
-      counts = counting(spark, () -> retried[0] = fit(spark, barrier(2), tcp));
+      counts = counting(spark, () -> retried[0] = fit(spark, barrier(3), tcp));
     } finally {
-      System.clearProperty(StepTask.FAIL_PROPERTY);
+      System.clearProperty(property);
     }
     assertTrue(counts[1] >= 1, "a task attempt failed: " + counts[1]);
     assertArrayEquals(clean.params(), retried[0].params(), 0f);

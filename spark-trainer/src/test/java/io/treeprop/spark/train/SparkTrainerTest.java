@@ -136,6 +136,15 @@ class SparkTrainerTest {
   }
 
   @Test
+  void repartitionsTheTrainingDataThroughSparkSqlsShuffleNotTheRowSerializer(SparkSession spark) {
+    // LocalSpark requires Kryo registration: an RDD shuffle of Row objects would fail on GenericRowWithSchema
+    Dataset<Row> one = TestData.blobs(spark, 400, 6, 1, 3);
+    Model m = new SparkTrainer(SparkTrainConfig.of(config(3, 1)).withPartitions(2)).fit(SPEC,
+        new Losses.CategoricalCrossEntropy(), one, null, InputColumns.defaults());
+    assertTrue(m.summary().epochs().get(2).validationAccuracy() > 0.9, m.summary().epochs().toString());
+  }
+
+  @Test
   void trainsFromAnRddOfLabeledPoints(SparkSession spark) {
     org.apache.spark.api.java.JavaRDD<org.apache.spark.ml.feature.LabeledPoint> points =
         TestData.blobs(spark, 300, 6, 3, 4).javaRDD().map(r -> new org.apache.spark.ml.feature.LabeledPoint(
