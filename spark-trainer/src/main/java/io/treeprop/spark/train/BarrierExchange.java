@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkConf;
@@ -145,7 +146,11 @@ final class BarrierExchange implements AutoCloseable {
         Properties p = e.properties();
         if (p == null || !Long.toString(token).equals(p.getProperty(TOKEN_PROPERTY))) {
           long submitted = e.time();
-          yielder.execute(() -> yieldTo(e.jobId(), submitted));
+          try {
+            yielder.execute(() -> yieldTo(e.jobId(), submitted));
+          } catch (RejectedExecutionException closed) {
+            // the exchange was closed while this event was on its way: no job left to end
+          }
         }
       }
     };
