@@ -8,6 +8,7 @@ import io.treeprop.jobs.data.LabelMapping;
 import io.treeprop.jobs.data.Scaling;
 import io.treeprop.jobs.data.SourceData;
 import io.treeprop.spark.score.BlockScorer;
+import io.treeprop.spark.score.ClassScores;
 import io.treeprop.spark.train.Weights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,9 +73,7 @@ public final class Scoring {
         ClassTag$.MODULE$.apply(Weights.class));
     float threshold = loss == null ? 0f : loss.threshold();
     boolean multiclass = task == Loss.Task.MULTICLASS;
-    List<io.treeprop.core.layer.Layer> layers = model.network().layers();
-    boolean softmaxHead = layers.get(layers.size() - 1) instanceof io.treeprop.core.layer.ActivationLayer a
-        && a.function() == io.treeprop.core.layer.ActivationFunction.SOFTMAX;
+    boolean softmaxHead = ClassScores.endsInSoftmax(model.network());
     BlockScorer.Outputs outputs = classifier
         ? (net, ws, row) -> classify(net, ws, row, multiclass, softmaxHead, threshold, names)
         : BlockScorer::regression;
@@ -83,31 +82,15 @@ public final class Scoring {
 
   private static Object[] classify(Network net, Workspace ws, int row, boolean multiclass, boolean softmaxHead,
       float threshold, List<String> names) {
-    int k = net.outputShape().size();
-    float[] out = ws.activation(net.layers().size() - 1);
     double[] p;
     int c;
     if (multiclass) {
-      // probabilities when the network ends in softmax, else scores turned into probabilities by softmax
-      p = new double[k];
-      double max = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < k; j++) {
-        p[j] = out[row * k + j];
-        max = Math.max(max, p[j]);
-      }
-      double sum = 0;
-      for (int j = 0; j < k; j++) {
-        p[j] = softmaxHead ? p[j] : Math.exp(p[j] - max);
-        sum += p[j];
-      }
-      c = 0;
-      for (int j = 0; j < k; j++) {
-        p[j] /= sum;
-        c = p[j] > p[c] ? j : c;
-      }
+      // the same numbers as NeuralNetClassificationModel: the softmax of the logits, in double
+      p = ClassScores.softmax(ClassScores.logits(net, ws, row, softmaxHead));
+      c = ClassScores.decide(p, null);
     } else {
       // a probability for binary cross-entropy (threshold 0.5), a raw score for hinge/perceptron (threshold 0)
-      double v = out[row];
+      double v = ws.activation(net.layers().size() - 1)[row];
       double q = threshold > 0 ? v : 1 / (1 + Math.exp(-v));
       p = new double[] {1 - q, q};
       c = v >= threshold ? 1 : 0;

@@ -108,6 +108,31 @@ class MillionRowScoringTest {
   }
 
   @Test
+  void theJobScorerAndTheSparkMlModelGiveTheSameProbabilitiesAndPredictions(SparkSession spark) {
+    Model model = trainedModel();
+    Model unscaled = model.with(model.summary(), Map.of()); // the ML model does not read the job's scaling
+    Column[] fs = new Column[D];
+    for (int j = 0; j < D; j++) {
+      fs[j] = functions.sin(functions.col("id").multiply(0.001 * (j + 1)).plus(j));
+    }
+    org.apache.spark.sql.Dataset<Row> frame = spark.range(0, 5000, 1, 2).withColumn(SourceData.FEATURES,
+        org.apache.spark.ml.functions.array_to_vector(functions.array(fs)));
+    Map<Long, Row> job = new HashMap<>();
+    for (Row r : Scoring.score(spark, unscaled, new SourceData(frame, 5000, D, "rows"))
+        .select("id", Scoring.PREDICTION, Scoring.PROBABILITY).collectAsList()) {
+      job.put(r.getLong(0), r);
+    }
+    List<Row> ml = new io.treeprop.spark.ml.NeuralNetClassificationModel(unscaled).transform(frame)
+        .select("id", "prediction", "probability").collectAsList();
+    assertEquals(5000, ml.size());
+    for (Row r : ml) {
+      Row j = job.get(r.getLong(0));
+      assertEquals(r.getDouble(1), j.getDouble(1), "prediction of row " + r.getLong(0));
+      assertEquals(r.get(2), j.get(2), "probabilities of row " + r.getLong(0));
+    }
+  }
+
+  @Test
   void anExistingOutputIsRefusedBeforeAnyWork(SparkSession spark) throws Exception {
     Path out = Files.createDirectories(tmp.resolve("taken"));
     Files.writeString(out.resolve("keep.txt"), "mine");

@@ -1,11 +1,11 @@
 package io.treeprop.spark.ml;
 
-import io.treeprop.core.layer.ActivationLayer;
 import io.treeprop.core.model.Model;
 import io.treeprop.core.model.Network;
 import io.treeprop.core.model.TrainingSummary;
 import io.treeprop.core.model.Workspace;
 import io.treeprop.spark.score.BlockScorer;
+import io.treeprop.spark.score.ClassScores;
 import io.treeprop.spark.train.Weights;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,9 +88,7 @@ public final class NeuralNetClassificationModel
   }
 
   private boolean endsInSoftmax() {
-    List<io.treeprop.core.layer.Layer> layers = core.network().layers();
-    return layers.get(layers.size() - 1) instanceof ActivationLayer a
-        && a.function() == io.treeprop.core.layer.ActivationFunction.SOFTMAX;
+    return ClassScores.endsInSoftmax(core.network());
   }
 
   @Override
@@ -102,26 +100,14 @@ public final class NeuralNetClassificationModel
       ws.input()[j] = (float) x[j];
     }
     net.forward(ws, core.params(), core.state(), 1, false, 0L);
-    return Vectors.dense(raw(net, ws, 0, endsInSoftmax()));
+    return Vectors.dense(ClassScores.logits(net, ws, 0, endsInSoftmax()));
   }
 
   @Override
   public Vector raw2probabilityInPlace(Vector raw) {
     double[] v = ((DenseVector) raw).values();
-    System.arraycopy(softmax(v), 0, v, 0, v.length);
+    System.arraycopy(ClassScores.softmax(v), 0, v, 0, v.length);
     return raw;
-  }
-
-  /** Logits of one row: the softmax's input when the network ends in softmax, else the output. */
-  static double[] raw(Network net, Workspace ws, int row, boolean softmaxHead) {
-    int n = net.layers().size();
-    int k = net.outputShape().size();
-    float[] src = softmaxHead ? (n >= 2 ? ws.activation(n - 2) : ws.input()) : ws.activation(n - 1);
-    double[] r = new double[k];
-    for (int j = 0; j < k; j++) {
-      r[j] = src[row * k + j];
-    }
-    return r;
   }
 
   @Override
@@ -150,8 +136,8 @@ public final class NeuralNetClassificationModel
     Broadcast<Weights> bc = dataset.sparkSession().sparkContext().broadcast(
         new Weights(core.params(), core.state()), ClassTag$.MODULE$.apply(Weights.class));
     return BlockScorer.score(dataset, getFeaturesCol(), core.spec(), bc, appended, (net, ws, row) -> {
-      double[] raw = raw(net, ws, row, softmax);
-      double[] prob = softmax(raw);
+      double[] raw = ClassScores.logits(net, ws, row, softmax);
+      double[] prob = ClassScores.softmax(raw);
       List<Object> out = new ArrayList<>(3);
       if (rawCol) {
         out.add(Vectors.dense(raw));
@@ -160,43 +146,12 @@ public final class NeuralNetClassificationModel
         out.add(Vectors.dense(prob));
       }
       if (predCol) {
-        out.add((double) decide(prob, thresholds));
+        out.add((double) ClassScores.decide(prob, thresholds));
       }
       return out.toArray();
     });
   }
 
-  static double[] softmax(double[] raw) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double d : raw) {
-      max = Math.max(max, d);
-    }
-    double[] p = new double[raw.length];
-    double sum = 0;
-    for (int i = 0; i < raw.length; i++) {
-      p[i] = Math.exp(raw[i] - max);
-      sum += p[i];
-    }
-    for (int i = 0; i < raw.length; i++) {
-      p[i] /= sum;
-    }
-    return p;
-  }
-
-  /** Argmax of the probabilities, or Spark's rule with thresholds: argmax of p_i / t_i. */
-  static int decide(double[] prob, double[] thresholds) {
-    int best = 0;
-    double bestScore = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < prob.length; i++) {
-      double s = thresholds == null ? prob[i]
-          : thresholds[i] == 0 ? Double.POSITIVE_INFINITY : prob[i] / thresholds[i];
-      if (s > bestScore) {
-        bestScore = s;
-        best = i;
-      }
-    }
-    return best;
-  }
 
   /**
    * Resolves the two Scala signatures javac sees as a clash (Spark's training-summary hook, unused here): this
