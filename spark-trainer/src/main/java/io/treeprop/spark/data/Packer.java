@@ -121,11 +121,9 @@ public final class Packer {
       cols.add(spec.columns().weight());
     }
     Dataset<Row> selected = df.select(cols.stream().map(df::col).toArray(org.apache.spark.sql.Column[]::new));
-    JavaRDD<Row> rows = selected.javaRDD();
-    if (partitions > 0 && partitions != rows.getNumPartitions()) {
-      // Spark SQL's shuffle (its own row format), not an RDD shuffle of Row objects through the serializer
-      rows = selected.repartition(partitions).javaRDD();
-    }
+    // Spark SQL's shuffle (its own row format), not an RDD shuffle of Row objects through the serializer; always
+    // when asked (asking the count first would plan, and with adaptive execution run, the input twice)
+    JavaRDD<Row> rows = (partitions > 0 ? selected.repartition(partitions) : selected).javaRDD();
     JavaRDD<Block> blocks = rows.mapPartitionsWithIndex((p, it) -> List.of(packPartition(p, it, spec)).iterator(),
         true);
     return blocks.persist(StorageLevel.MEMORY_AND_DISK());

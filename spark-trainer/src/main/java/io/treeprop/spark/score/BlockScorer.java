@@ -189,8 +189,17 @@ public final class BlockScorer {
       } else {
         java.util.Arrays.fill(x, o, o + d, 0f);
         ArrayData idx = v.getArray(2);
+        if (idx.numElements() != values.numElements()) {
+          throw new IllegalArgumentException("a sparse feature vector to score has " + idx.numElements()
+              + " indices and " + values.numElements() + " values");
+        }
         for (int k = 0; k < idx.numElements(); k++) {
-          x[o + idx.getInt(k)] = (float) values.getDouble(k);
+          int i = idx.getInt(k);
+          if (i < 0 || i >= d) {
+            throw new IllegalArgumentException("a sparse feature vector to score has index " + i
+                + "; indices must be in [0, " + (d - 1) + "]");
+          }
+          x[o + i] = (float) values.getDouble(k);
         }
       }
     }

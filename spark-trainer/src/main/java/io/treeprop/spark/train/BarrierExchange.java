@@ -17,22 +17,26 @@ import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
+import org.apache.spark.SparkJobInfo;
+import org.apache.spark.SparkStageInfo;
+import org.apache.spark.SparkStatusTracker;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 import scala.reflect.ClassTag$;
 
 /**
@@ -46,8 +50,9 @@ import scala.reflect.ClassTag$;
  * <p>A failed task fails the barrier job; the driver still holds the weights and the order in flight is simply
  * not applied, so it starts a new job and repeats that order, up to {@code spark.task.maxFailures} failed jobs per
  * epoch. A job Spark refuses before any step (its barrier checks) throws {@link Unavailable}. Any other Spark job
- * of the application (from a listener, another thread) makes the exchange end its job at once, so that job gets
- * the slots; the next order starts a new barrier job.
+ * of the application (from a listener, another thread) that waits for task slots makes the exchange end its job
+ * within one poll interval; while such a job waits, orders are answered with null and the caller uses the tree
+ * exchange, so both share the slots; the next order after it starts a new barrier job.
  */
 final class BarrierExchange implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BarrierExchange.class);
@@ -61,8 +66,10 @@ final class BarrierExchange implements AutoCloseable {
    * diagnosis.
    */
   static final String FORCE_TCP = "spark.treeprop.barrier.forceTcp";
-  /** Job property that marks this exchange's own barrier jobs. */
-  private static final String TOKEN_PROPERTY = "treeprop.barrier.token";
+  /** How often the yielder looks for jobs waiting for the slots the barrier job holds, ms. */
+  private static final int YIELD_POLL_MS = 100;
+  /** The running barrier jobs of every exchange in this driver: another training's job is no reason to yield. */
+  private static final Set<Integer> BARRIER_JOBS = ConcurrentHashMap.newKeySet();
 
   private final SparkContext sc;
   private final JavaRDD<Block> blocks;
@@ -96,11 +103,14 @@ final class BarrierExchange implements AutoCloseable {
   private JavaFutureAction<Long> job;
   /** The running job's tasks by partition, or null when no job runs. */
   private Channel[] channels;
-  /** When the running job was submitted (wall clock, ms): jobs submitted earlier than it are not a reason to yield. */
-  private long jobSubmittedMillis;
-  /** Ends the barrier job when another job of the application starts. */
+  /** The running barrier job's Spark job ids. */
+  private List<Integer> jobIds = List.of();
+  /** Whether a barrier job runs: read by the yielder without the lock. */
+  private volatile boolean running;
+  private volatile boolean closed;
+  /** Wakes the yielder when a job or stage starts, so it need not wait for its next poll. */
   private final SparkListener watcher;
-  private final ExecutorService yielder;
+  private final Thread yielder;
   /** Nanoseconds the last step spent sending its order to the tasks. */
   long sendNanos;
 
@@ -135,23 +145,18 @@ final class BarrierExchange implements AutoCloseable {
       this.hub = null;
       this.server = listen(conf.get("spark.driver.bindAddress", host), partitions);
     }
-    this.yielder = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "treeprop-barrier-yield");
-      t.setDaemon(true);
-      return t;
-    });
+    this.yielder = new Thread(this::yieldLoop, "treeprop-barrier-yield");
+    yielder.setDaemon(true);
+    yielder.start();
     this.watcher = new SparkListener() {
       @Override
       public void onJobStart(SparkListenerJobStart e) {
-        Properties p = e.properties();
-        if (p == null || !Long.toString(token).equals(p.getProperty(TOKEN_PROPERTY))) {
-          long submitted = e.time();
-          try {
-            yielder.execute(() -> yieldTo(e.jobId(), submitted));
-          } catch (RejectedExecutionException closed) {
-            // the exchange was closed while this event was on its way: no job left to end
-          }
-        }
+        LockSupport.unpark(yielder);
+      }
+
+      @Override
+      public void onStageSubmitted(SparkListenerStageSubmitted e) {
+        LockSupport.unpark(yielder);
       }
     };
     sc.addSparkListener(watcher);
@@ -209,7 +214,9 @@ final class BarrierExchange implements AutoCloseable {
 
   /**
    * Runs one step: sends the weights to every task and returns the sum of their contributions, summed in
-   * partition order. Starts a barrier job when none is running, and restarts it after a failure.
+   * partition order. Starts a barrier job when none is running, and restarts it after a failure. Returns null,
+   * starting nothing, when no barrier job runs and another job waits for task slots: the caller runs this step
+   * with the tree exchange (the same sums) and tries again at the next.
    */
   StepAggregate step(int epoch, int stepInEpoch, long globalStep, float[] params, float[] state) {
     return run(new StepOrder(false, epoch, stepInEpoch, globalStep, params, state));
@@ -217,7 +224,8 @@ final class BarrierExchange implements AutoCloseable {
 
   /**
    * The validation sums at these weights, computed by the tasks and summed in partition order; null when the tasks
-   * do not hold the validation rows (see {@link #validates}: Spark may refuse a job over both datasets).
+   * do not hold the validation rows (see {@link #validates}: Spark may refuse a job over both datasets) or, as in
+   * {@link #step}, when another job waits for the slots.
    */
   StepAggregate evaluate(int epoch, float[] params, float[] state) {
     return run(new StepOrder(true, epoch, 0, -1, params, state));
@@ -230,6 +238,9 @@ final class BarrierExchange implements AutoCloseable {
     }
     while (true) {
       try {
+        if (channels == null && waitingJob() >= 0) {
+          return null; // another job waits for the slots: the caller uses the tree exchange meanwhile
+        }
         connect();
         if (order.evaluate && !validates()) {
           return null;
@@ -252,12 +263,63 @@ final class BarrierExchange implements AutoCloseable {
     }
   }
 
-  /** Another job started at {@code submitted}: end ours so it gets the slots, unless ours started later. */
-  private synchronized void yieldTo(int jobId, long submitted) {
-    if (channels != null && submitted >= jobSubmittedMillis) {
-      LOG.info("Spark job {} started: ending the barrier job so it gets the task slots", jobId);
-      end();
+  /**
+   * While a barrier job runs, looks every {@link #YIELD_POLL_MS} (and whenever a job or stage starts) for a job
+   * of the application with tasks waiting for slots, and ends the barrier job so it gets them. Reads Spark's
+   * status store, not only listener events, so a missed event costs at most one poll interval.
+   */
+  private void yieldLoop() {
+    int candidate = -1;
+    long since = 0;
+    while (!closed) {
+      LockSupport.parkNanos(YIELD_POLL_MS * 1_000_000L);
+      if (!running || closed) {
+        candidate = -1;
+        continue;
+      }
+      try {
+        // a job only just submitted may be about to get free slots: yield when it still waits a poll later
+        int waiting = waitingJob();
+        long now = System.nanoTime();
+        if (waiting < 0 || waiting != candidate) {
+          candidate = waiting;
+          since = now;
+        } else if (now - since >= YIELD_POLL_MS * 1_000_000L) {
+          synchronized (this) {
+            if (channels != null && waitingJob() == waiting) {
+              LOG.info("Spark job {} waits for task slots: ending the barrier job so it gets them", waiting);
+              end();
+            }
+          }
+          candidate = -1;
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("the barrier exchange could not check for waiting jobs: {}", e.toString());
+      }
     }
+  }
+
+  /** A job that is not a barrier job of ours and has tasks waiting for slots, or -1. */
+  private int waitingJob() {
+    SparkStatusTracker st = sc.statusTracker();
+    for (int id : st.getActiveJobIds()) {
+      if (BARRIER_JOBS.contains(id)) {
+        continue;
+      }
+      Option<SparkJobInfo> job = st.getJobInfo(id);
+      if (job.isEmpty()) {
+        continue;
+      }
+      for (int stage : job.get().stageIds()) {
+        Option<SparkStageInfo> s = st.getStageInfo(stage);
+        // submitted (skipped and future stages have no submission time) with tasks neither running nor done
+        if (s.isDefined() && s.get().submissionTime() > 0
+            && s.get().numTasks() > s.get().numActiveTasks() + s.get().numCompletedTasks()) {
+          return id;
+        }
+      }
+    }
+    return -1;
   }
 
   /** Ends the current barrier job, if any: the tasks finish and free their slots. */
@@ -278,19 +340,27 @@ final class BarrierExchange implements AutoCloseable {
       throw new IllegalStateException("interrupted while ending the barrier job", e);
     } finally {
       closeChannels();
-      job = null;
+      forgetJob();
     }
+  }
+
+  private void forgetJob() {
+    running = false;
+    BARRIER_JOBS.removeAll(jobIds);
+    jobIds = List.of();
+    job = null;
   }
 
   @Override
   public synchronized void close() {
+    closed = true;
+    LockSupport.unpark(yielder);
     sc.removeSparkListener(watcher);
-    yielder.shutdownNow();
     closeChannels();
     if (job != null && !job.isDone()) {
       job.cancel(true);
     }
-    job = null;
+    forgetJob();
     if (hub != null) {
       hub.close();
     }
@@ -312,17 +382,17 @@ final class BarrierExchange implements AutoCloseable {
     String interrupt = sc.getLocalProperty(INTERRUPT_ON_CANCEL);
     // cancelling a failed attempt's job interrupts its task threads, so none lingers holding a slot
     sc.setLocalProperty(INTERRUPT_ON_CANCEL, "true");
-    sc.setLocalProperty(TOKEN_PROPERTY, Long.toString(token));
     try {
       RDD<Object> rdd = source().barrier().mapPartitions(new BarrierTask(host,
           server == null ? -1 : server.getLocalPort(), token, attempt, specJson, lossJson, seed, stepsPerEpoch),
           false, ClassTag$.MODULE$.apply(Object.class));
-      jobSubmittedMillis = System.currentTimeMillis();
       job = JavaRDD.fromRDD(rdd, ClassTag$.MODULE$.apply(Object.class)).countAsync();
+      jobIds = List.copyOf(job.jobIds());
+      BARRIER_JOBS.addAll(jobIds);
+      running = true;
     } finally {
       sc.setJobDescription(callerDescription);
       sc.setLocalProperty(INTERRUPT_ON_CANCEL, interrupt);
-      sc.setLocalProperty(TOKEN_PROPERTY, null);
     }
     Channel[] cs = new Channel[partitions];
     int connected = 0;
@@ -441,7 +511,7 @@ final class BarrierExchange implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while the barrier job failed", ex);
       }
-      job = null;
+      forgetJob();
     }
     if (stepsDone == 0 && cause.getClass().getName().startsWith("org.apache.spark.scheduler.BarrierJob")) {
       // Spark's own checks (RDD chain, slots, dynamic allocation): every attempt would be refused the same way

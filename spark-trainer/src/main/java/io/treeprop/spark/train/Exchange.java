@@ -10,8 +10,9 @@ public enum Exchange {
   /**
    * One Spark barrier job for the whole run whose tasks stream each step's contribution (and each validation's
    * sums) to the driver and receive the new weights back: no per-step job cost. Needs every partition running at
-   * once, no dynamic allocation, and no Spark network encryption. Another job of the application makes it hand
-   * the slots back at once and start a new barrier job at the next step.
+   * once, no dynamic allocation, and no Spark network encryption. Another job of the application waiting for task
+   * slots makes it hand them back (within ~0.2 s), run tree steps while that job waits, then start a new barrier
+   * job.
    */
   BARRIER("barrier"),
   /** {@link #BARRIER} when the application allows it, otherwise {@link #TREE}. */

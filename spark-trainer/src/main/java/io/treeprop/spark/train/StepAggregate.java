@@ -75,14 +75,20 @@ public final class StepAggregate implements Serializable {
     float[] b = partial2;
     double[] c = grad;
     float fs = (float) scale;
+    // (a scale that does not fit a float — weights summing to below 1e-38 — takes the double loops)
+    boolean inFloat = c == null && Float.isFinite(fs) && (fs != 0 || scale == 0);
     // one loop per shape, without tests inside, so the compiler vectorizes each
-    if (b == null && c == null) {
+    if (inFloat && b == null) {
       for (int i = 0; i < out.length; i++) {
         out[i] = a[i] * fs;
       }
-    } else if (c == null) {
+    } else if (inFloat) {
       for (int i = 0; i < out.length; i++) {
         out[i] = (a[i] + b[i]) * fs;
+      }
+    } else if (c == null) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) ((b == null ? (double) a[i] : (double) a[i] + b[i]) * scale);
       }
     } else if (b == null) {
       for (int i = 0; i < out.length; i++) {

@@ -10,8 +10,8 @@ public interface TrainingListener {
 
   /**
    * After each step. With the barrier exchange the run's barrier job holds the task slots meanwhile; a Spark job
-   * started from here (or from {@link #onEpoch}) makes it hand them back, and the next step starts a new barrier
-   * job (tens of milliseconds), so run them per epoch rather than per step.
+   * started from here (or from {@link #onEpoch}) makes it hand them back within ~0.2 s, and a later step starts a
+   * new barrier job (tens of milliseconds), so run them per epoch rather than per step.
    */
   default void onStep(StepReport step) {}
 

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.TaskFailedReason;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -131,6 +132,94 @@ class BarrierExchangeTest {
     assertTrue(tree[0] >= steps + 3, "tree jobs: " + tree[0]);
     assertEquals(tree[0] - steps - 3 + 1, inJvm[0], "barrier jobs (in one JVM); tree: " + tree[0]);
     assertEquals(tree[0] - steps - 3 + 1, tcp[0], "barrier jobs (TCP); tree: " + tree[0]);
+  }
+
+  @Test
+  void aMultiStageJobFromAnotherThreadRunsWhileTrainingGoesOn(SparkSession spark) throws Exception {
+    SparkTrainConfig long200 = SparkTrainConfig.of(new TrainConfig(200, 40, 1,
+        new Updater(new Optimizers.Adam(0.01f)), 0.2, null)).withExchange(Exchange.BARRIER);
+    Model clean = fit(spark, long200, false);
+    AtomicInteger step = new AtomicInteger();
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch submitted = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicLong doneAtStep = new java.util.concurrent.atomic.AtomicLong(-1);
+    SparkListener seen = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart e) {
+        if ("other".equals(e.properties().getProperty("spark.jobGroup.id"))) {
+          submitted.countDown();
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(seen);
+    Thread other = new Thread(() -> {
+      try {
+        started.await();
+        spark.sparkContext().setJobGroup("other", "another thread's job", false);
+        // a shuffle: two stages, the second submitted only when the first is done
+        long keys = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+            .parallelize(java.util.stream.IntStream.range(0, 1000).boxed().toList(), 2)
+            .mapToPair(i -> new scala.Tuple2<>(i % 7, 1)).reduceByKey(Integer::sum).count();
+        doneAtStep.set(keys == 7 ? step.get() : -2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    other.start();
+    TrainingListener tick = new TrainingListener() {
+      @Override
+      public void onStep(StepReport s) {
+        step.set((int) s.step());
+        if (s.step() > 3) {
+          LockSupport.parkNanos(1_000_000); // steps of this tiny network take far less than Spark's polls
+        }
+        if (s.step() == 3) {
+          started.countDown();
+          try {
+            // from here on the other job waits for the slots this training holds, unless it yields them
+            assertTrue(submitted.await(30, java.util.concurrent.TimeUnit.SECONDS));
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }
+    };
+    Model m = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> fit(spark, long200, false, tick));
+    other.join(60_000);
+    spark.sparkContext().removeSparkListener(seen);
+    long total = m.summary().steps();
+    assertTrue(doneAtStep.get() >= 3 && doneAtStep.get() < total * 9 / 10,
+        "the other job finished at step " + doneAtStep.get() + " of " + total + ", not while training");
+    assertArrayEquals(clean.params(), m.params(), 0f);
+    assertEquals(metrics(clean), metrics(m));
+  }
+
+  @Test
+  void twoTrainingsThatFitTheSlotsTogetherDoNotEndEachOthersBarrierJobs(SparkSession spark) throws Exception {
+    Dataset<Row> a = TestData.blobs(spark, 300, 6, 1, 3);
+    Dataset<Row> b = TestData.blobs(spark, 300, 6, 1, 4);
+    java.util.function.Function<Dataset<Row>, Model> train = df -> new SparkTrainer(barrier(4)).fit(SPEC,
+        new Losses.CategoricalCrossEntropy(), df, null, InputColumns.defaults());
+    Model[] solo = new Model[2];
+    int[] soloJobs = counting(spark, () -> {
+      solo[0] = train.apply(a);
+      solo[1] = train.apply(b);
+    });
+    Model[] together = new Model[2];
+    int[] jobs = counting(spark, () -> {
+      Thread t = new Thread(() -> together[1] = train.apply(b));
+      t.start();
+      together[0] = train.apply(a);
+      try {
+        t.join(120_000);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertArrayEquals(solo[0].params(), together[0].params(), 0f);
+    assertArrayEquals(solo[1].params(), together[1].params(), 0f);
+    // one partition each, two slots: each keeps its one barrier job (a restart or two while the other packs)
+    assertTrue(jobs[0] <= soloJobs[0] + 4, "jobs together: " + jobs[0] + ", one after the other: " + soloJobs[0]);
   }
 
   @ParameterizedTest(name = "tcp={0}")
