@@ -94,12 +94,15 @@ public final class EndToEnd {
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("machine", machine());
     int reps = Integer.parseInt(arg(args, "--repetitions", "3"));
-    Map<String, Object> tp = treeprop(trainDf, testDf, Exchange.AUTO, reps);
+    // Treeprop's repetitions interleaved with MLlib's chunks: both measured over the same minutes
+    TreepropRuns runs = new TreepropRuns(trainDf, testDf, Exchange.AUTO, reps);
+    runs.run(-1);
+    Map<String, Object> ml = mllib(trainDf, testDf, mllibIterations, reps, runs::run);
+    Map<String, Object> tp = runs.result();
     results.put("treeprop_training", tp);
     Map<String, Object> tpTree = treeprop(trainDf, testDf, Exchange.TREE, reps);
     tpTree.remove("model");
     results.put("treeprop_training_tree_exchange", tpTree);
-    Map<String, Object> ml = mllib(trainDf, testDf, mllibIterations);
     results.put("mllib_training", ml);
     results.put("scoring", scoring(spark, testDf, (Model) tp.remove("model"),
         (MultilayerPerceptronClassificationModel) ml.remove("model")));
@@ -113,30 +116,62 @@ public final class EndToEnd {
     spark.stop();
   }
 
-  /** Treeprop, 10 epochs at batch 256, {@code reps} times; medians over the repetitions. */
+  /** Treeprop, 10 epochs at batch 256, {@code reps} times after a warm-up run; medians over the repetitions. */
   private static Map<String, Object> treeprop(Dataset<Row> train, Dataset<Row> test, Exchange exchange, int reps) {
-    int epochs = 10;
-    int batch = 256;
-    long steps = epochs * ((60_000L + batch - 1) / batch);
-    Updater u = new Updater(new Optimizers.Adam(2e-3f), new Schedule.Cosine(steps, 0), 0, false, 0);
-    double[] rate = new double[reps];
-    double[] wall = new double[reps];
-    double[] epochSeconds = new double[reps];
-    double[] to85 = new double[reps];
-    double[] to88 = new double[reps];
-    double[] accuracy = new double[reps];
-    double[] epochOverhead = new double[reps];
-    double[] stepMedian = new double[reps];
-    double[] stepMean = new double[reps];
-    double[] firstStep = new double[reps];
-    Model first = null;
-    // one run first, not counted: JIT warm-up (MLlib gets a short warm-up fit too)
+    TreepropRuns runs = new TreepropRuns(train, test, exchange, reps);
     for (int i = -1; i < reps; i++) {
+      runs.run(i);
+    }
+    return runs.result();
+  }
+
+  /** Repetitions of one Treeprop training (run -1 is the uncounted JIT warm-up), and their medians. */
+  private static final class TreepropRuns {
+    private static final int EPOCHS = 10;
+    private static final int BATCH = 256;
+    private final Dataset<Row> train;
+    private final Dataset<Row> test;
+    private final Exchange exchange;
+    private final int reps;
+    private final Updater updater;
+    private final double[] rate;
+    private final double[] wall;
+    private final double[] epochSeconds;
+    private final double[] to85;
+    private final double[] to88;
+    private final double[] accuracy;
+    private final double[] epochOverhead;
+    private final double[] stepMedian;
+    private final double[] stepMean;
+    private final double[] firstStep;
+    private Model first;
+
+    TreepropRuns(Dataset<Row> train, Dataset<Row> test, Exchange exchange, int reps) {
+      this.train = train;
+      this.test = test;
+      this.exchange = exchange;
+      this.reps = reps;
+      long steps = EPOCHS * ((60_000L + BATCH - 1) / BATCH);
+      this.updater = new Updater(new Optimizers.Adam(2e-3f), new Schedule.Cosine(steps, 0), 0, false, 0);
+      rate = new double[reps];
+      wall = new double[reps];
+      epochSeconds = new double[reps];
+      to85 = new double[reps];
+      to88 = new double[reps];
+      accuracy = new double[reps];
+      epochOverhead = new double[reps];
+      stepMedian = new double[reps];
+      stepMean = new double[reps];
+      firstStep = new double[reps];
+    }
+
+    /** Repetition {@code i}; -1 is the warm-up, not counted. */
+    void run(int i) {
       long t0 = System.nanoTime();
       double[] stepMs = new double[1];
       List<Double> firsts = new ArrayList<>();
       List<Double> all = new ArrayList<>();
-      Model m = new SparkTrainer(SparkTrainConfig.of(new TrainConfig(epochs, batch, 42, u, 0, null))
+      Model m = new SparkTrainer(SparkTrainConfig.of(new TrainConfig(EPOCHS, BATCH, 42, updater, 0, null))
           .withExchange(exchange)).addListener(new TrainingListener() {
             @Override
             public void onStep(StepReport s) {
@@ -147,21 +182,21 @@ public final class EndToEnd {
           .fit(NetworkSpec.input(784).dense(256).relu().dense(128).relu().dense(10).softmax(),
               new Losses.CategoricalCrossEntropy(), train, test, InputColumns.defaults());
       if (i < 0) {
-        continue;
+        return;
       }
       wall[i] = (System.nanoTime() - t0) / 1e9;
       List<EpochMetrics> h = m.summary().epochs();
       double trainSeconds = h.stream().mapToDouble(EpochMetrics::seconds).sum();
-      rate[i] = 60_000.0 * epochs / trainSeconds;
+      rate[i] = 60_000.0 * EPOCHS / trainSeconds;
       epochSeconds[i] = median(h.stream().mapToDouble(EpochMetrics::seconds).toArray());
-      epochOverhead[i] = (trainSeconds - stepMs[0] / 1e3) / epochs;
+      epochOverhead[i] = (trainSeconds - stepMs[0] / 1e3) / EPOCHS;
       double[] a = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
       stepMedian[i] = median(a);
       stepMean[i] = Arrays.stream(a).average().orElse(0);
       firstStep[i] = firsts.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-      System.out.printf("  steps: median %.2f ms, mean %.2f, p90 %.2f, p99 %.2f, max %.1f; first of epoch: mean %.1f ms%n",
-          median(a), Arrays.stream(a).average().orElse(0), a[a.length * 9 / 10], a[a.length * 99 / 100],
-          a[a.length - 1], firsts.stream().mapToDouble(Double::doubleValue).average().orElse(0));
+      System.out.printf("  steps: median %.2f ms, mean %.2f, p90 %.2f, p99 %.2f, max %.1f; first of epoch: mean "
+          + "%.1f ms%n", median(a), Arrays.stream(a).average().orElse(0), a[a.length * 9 / 10],
+          a[a.length * 99 / 100], a[a.length - 1], firstStep[i]);
       to85[i] = orInfinity(timeTo(h, 0.85));
       to88[i] = orInfinity(timeTo(h, 0.88));
       accuracy[i] = h.get(h.size() - 1).validationAccuracy();
@@ -169,25 +204,28 @@ public final class EndToEnd {
           + "outside the steps%n", exchange.jsonName(), i + 1, rate[i], accuracy[i], epochOverhead[i]);
       first = first == null ? m : first;
     }
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("exchange", exchange.jsonName());
-    r.put("epochs", epochs);
-    r.put("batch_size", batch);
-    r.put("repetitions", reps);
-    r.put("warm_up_runs", 1);
-    r.put("wall_seconds_including_packing", median(wall));
-    r.put("samples_per_second", median(rate));
-    r.put("samples_per_second_runs", rate);
-    r.put("median_epoch_seconds", median(epochSeconds));
-    r.put("epoch_seconds_outside_steps", median(epochOverhead));
-    r.put("step_ms_median", median(stepMedian));
-    r.put("step_ms_mean", median(stepMean));
-    r.put("first_step_of_epoch_ms", median(firstStep));
-    r.put("seconds_to_0.85", finiteOrNull(median(to85)));
-    r.put("seconds_to_0.88", finiteOrNull(median(to88)));
-    r.put("final_test_accuracy", median(accuracy));
-    r.put("model", first);
-    return r;
+
+    Map<String, Object> result() {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("exchange", exchange.jsonName());
+      r.put("epochs", EPOCHS);
+      r.put("batch_size", BATCH);
+      r.put("repetitions", reps);
+      r.put("warm_up_runs", 1);
+      r.put("wall_seconds_including_packing", median(wall));
+      r.put("samples_per_second", median(rate));
+      r.put("samples_per_second_runs", rate);
+      r.put("median_epoch_seconds", median(epochSeconds));
+      r.put("epoch_seconds_outside_steps", median(epochOverhead));
+      r.put("step_ms_median", median(stepMedian));
+      r.put("step_ms_mean", median(stepMean));
+      r.put("first_step_of_epoch_ms", median(firstStep));
+      r.put("seconds_to_0.85", finiteOrNull(median(to85)));
+      r.put("seconds_to_0.88", finiteOrNull(median(to88)));
+      r.put("final_test_accuracy", median(accuracy));
+      r.put("model", first);
+      return r;
+    }
   }
 
   private static double orInfinity(Double d) {
@@ -209,8 +247,13 @@ public final class EndToEnd {
     return null;
   }
 
-  /** MLlib's MLP with L-BFGS (its best solver), in chunks of iterations warm-started from the last weights. */
-  private static Map<String, Object> mllib(Dataset<Row> train, Dataset<Row> test, int iterations) {
+  /**
+   * MLlib's MLP with L-BFGS (its best solver), in chunks of iterations warm-started from the last weights. Before
+   * every {@code chunks / slots}-th chunk, {@code between} runs slot 0, 1, ... (the Treeprop repetitions), so both
+   * are measured over the same stretch of time on a machine whose speed drifts.
+   */
+  private static Map<String, Object> mllib(Dataset<Row> train, Dataset<Row> test, int iterations, int slots,
+      java.util.function.IntConsumer between) {
     // Warm-started chunks reset L-BFGS's curvature history (10 corrections); 25 iterations per chunk keeps that
     // small next to the iterations it helps, and bounds the time-to-accuracy resolution.
     int chunk = 25;
@@ -222,7 +265,12 @@ public final class EndToEnd {
     List<Double> perIteration = new ArrayList<>();
     double accuracy = 0;
     new MultilayerPerceptronClassifier().setLayers(LAYERS).setSolver("l-bfgs").setMaxIter(5).setSeed(42).fit(train);
+    int chunks = (iterations + chunk - 1) / chunk;
+    int slot = 0;
     for (int done = 0; done < iterations; done += chunk) {
+      if (slot < slots && done / chunk == slot * chunks / slots) {
+        between.accept(slot++);
+      }
       MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier().setLayers(LAYERS).setSolver("l-bfgs")
           .setMaxIter(chunk).setSeed(42).setTol(0);
       if (model != null) {
@@ -252,6 +300,9 @@ public final class EndToEnd {
     r.put("seconds_to_0.88", to88);
     r.put("final_test_accuracy", accuracy);
     r.put("model", model);
+    while (slot < slots) {
+      between.accept(slot++);
+    }
     return r;
   }
 

@@ -26,9 +26,10 @@ final class Markdown {
     row(sb, "time to 0.85 test accuracy (s)", tp, ml, tree, "seconds_to_0.85", "seconds_to_0.85", false);
     row(sb, "time to 0.88 test accuracy (s)", tp, ml, tree, "seconds_to_0.88", "seconds_to_0.88", false);
     row(sb, "final test accuracy", tp, ml, tree, "final_test_accuracy", "final_test_accuracy", true);
-    sb.append(String.format("%nTreeprop: medians of %s runs of 10 epochs after one warm-up run; MLlib: %s "
-        + "iterations after a 5-iteration warm-up fit, in warm-started chunks of 25 (accuracy checked after each "
-        + "chunk). Time to accuracy counts training time only. \"never\" = not reached.%n", tp.get("repetitions"),
+    sb.append(String.format("%nTreeprop: medians of %s runs of 10 epochs after one warm-up run, interleaved with "
+        + "MLlib's chunks (before the first, a third and two thirds of the way); MLlib: %s iterations after a "
+        + "5-iteration warm-up fit, in warm-started chunks of 25 (accuracy checked after each chunk). Time to "
+        + "accuracy counts training time only. \"never\" = not reached.%n", tp.get("repetitions"),
         ml.get("iterations")));
     sb.append(String.format("%nScoring %,d rows: Treeprop %,.0f rows/s, MLlib %,.0f rows/s, ratio %.2f (producing "
         + "the input rows alone: %,.0f rows/s).%n%n", ((Number) sc.get("rows")).longValue(),
