@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.treeprop.core.model.Json;
-import java.io.Serializable;
+import io.treeprop.spark.score.BlockScorer;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -38,12 +38,26 @@ import org.apache.spark.sql.functions;
     @JsonSubTypes.Type(value = Scaling.Factor.class, name = "factor"),
     @JsonSubTypes.Type(value = Scaling.Standardize.class, name = "standardize"),
 })
-public sealed interface Scaling extends Serializable {
+public sealed interface Scaling extends BlockScorer.FeatureTransform {
   /** The key of the scaling in a model's metadata map. */
   String METADATA_KEY = "scaling";
 
   /** One row's features, scaled; the input is not changed. */
   Vector transform(Vector x);
+
+  /**
+   * Dense features scaled in place, the same arithmetic as {@link #transform}: what the block scorer applies as
+   * it reads each row.
+   */
+  @Override
+  void apply(double[] v, int d);
+
+  /**
+   * Checks that the data can be scaled.
+   *
+   * @throws IllegalArgumentException when the scaling was fitted on another number of features
+   */
+  default void check(SourceData data) {}
 
   /**
    * The data with its {@code features} scaled (lazily, row by row).
@@ -113,6 +127,9 @@ public sealed interface Scaling extends Serializable {
     }
 
     @Override
+    public void apply(double[] v, int d) {}
+
+    @Override
     public SourceData apply(SourceData data) {
       return data;
     }
@@ -137,10 +154,15 @@ public sealed interface Scaling extends Serializable {
         return new SparseVector(s.size(), s.indices(), v);
       }
       double[] v = x.toArray().clone();
-      for (int i = 0; i < v.length; i++) {
+      apply(v, v.length);
+      return new DenseVector(v);
+    }
+
+    @Override
+    public void apply(double[] v, int d) {
+      for (int i = 0; i < d; i++) {
         v[i] *= factor;
       }
-      return new DenseVector(v);
     }
   }
 
@@ -168,11 +190,16 @@ public sealed interface Scaling extends Serializable {
     }
 
     @Override
-    public SourceData apply(SourceData data) {
+    public void check(SourceData data) {
       if (data.features() != mean.length) {
         throw new IllegalArgumentException(data.description() + " has " + data.features() + " features; the "
             + "standardization was fitted on " + mean.length);
       }
+    }
+
+    @Override
+    public SourceData apply(SourceData data) {
+      check(data);
       return Scaling.super.apply(data);
     }
 
@@ -183,10 +210,15 @@ public sealed interface Scaling extends Serializable {
             + mean.length);
       }
       double[] v = x.toArray().clone();
-      for (int j = 0; j < v.length; j++) {
+      apply(v, v.length);
+      return new DenseVector(v);
+    }
+
+    @Override
+    public void apply(double[] v, int d) {
+      for (int j = 0; j < d; j++) {
         v[j] = (v[j] - mean[j]) / stddev[j];
       }
-      return new DenseVector(v);
     }
 
     @Override

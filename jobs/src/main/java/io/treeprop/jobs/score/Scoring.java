@@ -30,9 +30,10 @@ import org.apache.spark.sql.types.StructType;
 import scala.reflect.ClassTag$;
 
 /**
- * Batch scoring with a saved model: the model's own feature scaling, then blocks of rows through the network
- * ({@link BlockScorer}: one sgemm per layer per block), giving {@code prediction} and, for classifiers,
- * {@code probability} (and {@code predictedLabel} when the model maps class names).
+ * Batch scoring with a saved model: blocks of rows through the network ({@link BlockScorer}: one sgemm per layer
+ * per block), each row's features scaled with the model's own scaling as they are read, giving {@code prediction}
+ * and, for classifiers, {@code probability} (and {@code predictedLabel} when the model maps class names). The
+ * input columns, {@code features} included, are passed through unchanged.
  */
 public final class Scoring {
   public static final String PREDICTION = "prediction";
@@ -52,7 +53,8 @@ public final class Scoring {
       throw new IllegalArgumentException(data.description() + " has " + data.features() + " features per row; the "
           + "model takes " + in);
     }
-    SourceData scaled = Scaling.fromMetadata(model.metadata()).apply(data);
+    Scaling scaling = Scaling.fromMetadata(model.metadata());
+    scaling.check(data);
     Loss loss = model.loss();
     Loss.Task task = loss == null ? Loss.Task.REGRESSION : loss.task();
     int k = model.network().outputShape().size();
@@ -77,7 +79,10 @@ public final class Scoring {
     BlockScorer.Outputs outputs = classifier
         ? (net, ws, row) -> classify(net, ws, row, multiclass, softmaxHead, threshold, names)
         : BlockScorer::regression;
-    return BlockScorer.score(scaled.frame(), SourceData.FEATURES, model.spec(), bc, appended, outputs);
+    // the scaling is applied as the scorer reads each row's features (no per-row UDF re-encoding the vector); the
+    // features column is passed through as it came
+    return BlockScorer.score(data.frame(), SourceData.FEATURES, model.spec(), bc, appended, outputs,
+        scaling instanceof Scaling.None ? null : scaling);
   }
 
   private static Object[] classify(Network net, Workspace ws, int row, boolean multiclass, boolean softmaxHead,

@@ -46,6 +46,13 @@ public final class BlockScorer {
     Object[] values(Network net, Workspace ws, int row);
   }
 
+  /** A per-feature transform applied to each row's features as they are read (a model's input scaling). */
+  @FunctionalInterface
+  public interface FeatureTransform extends Serializable {
+    /** Transforms the dense features {@code v[0, d)} in place. */
+    void apply(double[] v, int d);
+  }
+
   /** Regression outputs: the row's network output, a double for one output, a vector for several. */
   public static Object[] regression(Network net, Workspace ws, int row) {
     int k = net.outputShape().size();
@@ -74,6 +81,15 @@ public final class BlockScorer {
    */
   public static Dataset<Row> score(Dataset<?> df, String featuresCol, NetworkSpec spec, Broadcast<Weights> weights,
       StructType appended, Outputs outputs) {
+    return score(df, featuresCol, spec, weights, appended, outputs, null);
+  }
+
+  /**
+   * As above, with {@code transform} (may be null) applied to each row's features on their way into the network;
+   * the features column itself is passed through as it is.
+   */
+  public static Dataset<Row> score(Dataset<?> df, String featuresCol, NetworkSpec spec, Broadcast<Weights> weights,
+      StructType appended, Outputs outputs, FeatureTransform transform) {
     Dataset<Row> rows = df.toDF();
     StructType in = rows.schema();
     int featureIndex = in.fieldIndex(featuresCol);
@@ -89,7 +105,7 @@ public final class BlockScorer {
     int inputColumns = in.size();
     RDD<InternalRow> scored = rows.queryExecution().toRdd().toJavaRDD()
         .mapPartitions((FlatMapFunction<Iterator<InternalRow>, InternalRow>) it -> new BlockIterator(it, specJson,
-            weights, featureIndex, inputColumns, appended, outputs))
+            weights, featureIndex, inputColumns, appended, outputs, transform))
         .rdd();
     return rows.sparkSession().internalCreateDataFrame(scored, out, false);
   }
@@ -104,13 +120,14 @@ public final class BlockScorer {
     private final int inputColumns;
     private final Outputs outputs;
     private final Function1<Object, Object> toCatalyst;
+    private final FeatureTransform transform;
     private final List<InternalRow> block = new ArrayList<>(BLOCK);
     private final JoinedRow joined = new JoinedRow();
     private double[] scratch;
     private int next;
 
     BlockIterator(Iterator<InternalRow> in, String specJson, Broadcast<Weights> weights, int featureIndex,
-        int inputColumns, StructType appended, Outputs outputs) {
+        int inputColumns, StructType appended, Outputs outputs, FeatureTransform transform) {
       this.in = in;
       this.net = Json.read(specJson, NetworkSpec.class, "network spec").compile();
       this.ws = net.newWorkspace(BLOCK, false);
@@ -119,6 +136,7 @@ public final class BlockScorer {
       this.inputColumns = inputColumns;
       this.outputs = outputs;
       this.toCatalyst = CatalystTypeConverters.createToCatalystConverter(appended);
+      this.transform = transform;
     }
 
     @Override
@@ -183,23 +201,33 @@ public final class BlockScorer {
             buf[j] = values.getDouble(j);
           }
         }
+        if (transform != null) {
+          transform.apply(buf, d);
+        }
         for (int j = 0; j < d; j++) {
           x[o + j] = (float) buf[j];
         }
       } else {
-        java.util.Arrays.fill(x, o, o + d, 0f);
         ArrayData idx = v.getArray(2);
         if (idx.numElements() != values.numElements()) {
           throw new IllegalArgumentException("a sparse feature vector to score has " + idx.numElements()
               + " indices and " + values.numElements() + " values");
         }
+        double[] buf = doubles(d);
+        java.util.Arrays.fill(buf, 0, d, 0);
         for (int k = 0; k < idx.numElements(); k++) {
           int i = idx.getInt(k);
           if (i < 0 || i >= d) {
             throw new IllegalArgumentException("a sparse feature vector to score has index " + i
                 + "; indices must be in [0, " + (d - 1) + "]");
           }
-          x[o + i] = (float) values.getDouble(k);
+          buf[i] = values.getDouble(k);
+        }
+        if (transform != null) {
+          transform.apply(buf, d);
+        }
+        for (int j = 0; j < d; j++) {
+          x[o + j] = (float) buf[j];
         }
       }
     }
