@@ -123,7 +123,8 @@ public final class BlockScorer {
     private final FeatureTransform transform;
     private final List<InternalRow> block = new ArrayList<>(BLOCK);
     private final JoinedRow joined = new JoinedRow();
-    private double[] scratch;
+    /** One row's features as doubles, reused. */
+    private final double[] scratch;
     private int next;
 
     BlockIterator(Iterator<InternalRow> in, String specJson, Broadcast<Weights> weights, int featureIndex,
@@ -137,6 +138,7 @@ public final class BlockScorer {
       this.outputs = outputs;
       this.toCatalyst = CatalystTypeConverters.createToCatalystConverter(appended);
       this.transform = transform;
+      this.scratch = new double[net.inputShape().size()];
     }
 
     @Override
@@ -190,22 +192,14 @@ public final class BlockScorer {
       if (size != d) {
         throw new IllegalArgumentException("a row to score has " + size + " features; the model takes " + d);
       }
-      if (dense) {
-        double[] buf = doubles(values.numElements());
-        if (values instanceof UnsafeArrayData u) {
-          // one bulk copy of the raw doubles, as UnsafeArrayData.toDoubleArray does, into a reused buffer
-          Platform.copyMemory(u.getBaseObject(), u.getBaseOffset()
-              + UnsafeArrayData.calculateHeaderPortionInBytes(d), buf, Platform.DOUBLE_ARRAY_OFFSET, 8L * d);
-        } else {
-          for (int j = 0; j < d; j++) {
-            buf[j] = values.getDouble(j);
-          }
-        }
-        if (transform != null) {
-          transform.apply(buf, d);
-        }
+      double[] buf = scratch;
+      if (dense && values instanceof UnsafeArrayData u) {
+        // one bulk copy of the raw doubles, as UnsafeArrayData.toDoubleArray does, into a reused buffer
+        Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(d),
+            buf, Platform.DOUBLE_ARRAY_OFFSET, 8L * d);
+      } else if (dense) {
         for (int j = 0; j < d; j++) {
-          x[o + j] = (float) buf[j];
+          buf[j] = values.getDouble(j);
         }
       } else {
         ArrayData idx = v.getArray(2);
@@ -213,7 +207,6 @@ public final class BlockScorer {
           throw new IllegalArgumentException("a sparse feature vector to score has " + idx.numElements()
               + " indices and " + values.numElements() + " values");
         }
-        double[] buf = doubles(d);
         java.util.Arrays.fill(buf, 0, d, 0);
         for (int k = 0; k < idx.numElements(); k++) {
           int i = idx.getInt(k);
@@ -223,20 +216,13 @@ public final class BlockScorer {
           }
           buf[i] = values.getDouble(k);
         }
-        if (transform != null) {
-          transform.apply(buf, d);
-        }
-        for (int j = 0; j < d; j++) {
-          x[o + j] = (float) buf[j];
-        }
       }
-    }
-
-    private double[] doubles(int n) {
-      if (scratch == null || scratch.length < n) {
-        scratch = new double[n];
+      if (transform != null) {
+        transform.apply(buf, d);
       }
-      return scratch;
+      for (int j = 0; j < d; j++) {
+        x[o + j] = (float) buf[j];
+      }
     }
   }
 }

@@ -51,7 +51,7 @@ import scala.reflect.ClassTag$;
  * not applied, so it starts a new job and repeats that order, up to {@code spark.task.maxFailures} failed jobs per
  * epoch. A job Spark refuses before any step (its barrier checks) throws {@link Unavailable}. Any other Spark job
  * of the application (from a listener, another thread) that waits for task slots makes the exchange end its job
- * within one poll interval; while such a job waits, orders are answered with null and the caller uses the tree
+ * within two poll intervals; while that job waits, orders are answered with null and the caller uses the tree
  * exchange, so both share the slots; the next order after it starts a new barrier job.
  */
 final class BarrierExchange implements AutoCloseable {
@@ -108,6 +108,8 @@ final class BarrierExchange implements AutoCloseable {
   /** Whether a barrier job runs: read by the yielder without the lock. */
   private volatile boolean running;
   private volatile boolean closed;
+  /** The job the barrier job was last ended for, or -1: while it waits, no new barrier job starts. */
+  private volatile int yieldedTo = -1;
   /** Wakes the yielder when a job or stage starts, so it need not wait for its next poll. */
   private final SparkListener watcher;
   private final Thread yielder;
@@ -215,8 +217,8 @@ final class BarrierExchange implements AutoCloseable {
   /**
    * Runs one step: sends the weights to every task and returns the sum of their contributions, summed in
    * partition order. Starts a barrier job when none is running, and restarts it after a failure. Returns null,
-   * starting nothing, when no barrier job runs and another job waits for task slots: the caller runs this step
-   * with the tree exchange (the same sums) and tries again at the next.
+   * starting nothing, while the job the exchange last yielded to still waits for task slots: the caller runs this
+   * step with the tree exchange (the same sums) and tries again at the next.
    */
   StepAggregate step(int epoch, int stepInEpoch, long globalStep, float[] params, float[] state) {
     return run(new StepOrder(false, epoch, stepInEpoch, globalStep, params, state));
@@ -238,8 +240,11 @@ final class BarrierExchange implements AutoCloseable {
     }
     while (true) {
       try {
-        if (channels == null && waitingJob() >= 0) {
-          return null; // another job waits for the slots: the caller uses the tree exchange meanwhile
+        if (channels == null && yieldedTo >= 0) {
+          if (waits(sc.statusTracker(), yieldedTo)) {
+            return null; // the job we yielded to still waits: the caller uses the tree exchange meanwhile
+          }
+          yieldedTo = -1;
         }
         connect();
         if (order.evaluate && !validates()) {
@@ -286,8 +291,9 @@ final class BarrierExchange implements AutoCloseable {
           since = now;
         } else if (now - since >= YIELD_POLL_MS * 1_000_000L) {
           synchronized (this) {
-            if (channels != null && waitingJob() == waiting) {
+            if (channels != null && waits(sc.statusTracker(), waiting)) {
               LOG.info("Spark job {} waits for task slots: ending the barrier job so it gets them", waiting);
+              yieldedTo = waiting;
               end();
             }
           }
@@ -299,27 +305,36 @@ final class BarrierExchange implements AutoCloseable {
     }
   }
 
-  /** A job that is not a barrier job of ours and has tasks waiting for slots, or -1. */
+  /** A job that is not a barrier job of this driver and has tasks waiting for slots, or -1. */
   private int waitingJob() {
     SparkStatusTracker st = sc.statusTracker();
     for (int id : st.getActiveJobIds()) {
-      if (BARRIER_JOBS.contains(id)) {
-        continue;
-      }
-      Option<SparkJobInfo> job = st.getJobInfo(id);
-      if (job.isEmpty()) {
-        continue;
-      }
-      for (int stage : job.get().stageIds()) {
-        Option<SparkStageInfo> s = st.getStageInfo(stage);
-        // submitted (skipped and future stages have no submission time) with tasks neither running nor done
-        if (s.isDefined() && s.get().submissionTime() > 0
-            && s.get().numTasks() > s.get().numActiveTasks() + s.get().numCompletedTasks()) {
-          return id;
-        }
+      if (!BARRIER_JOBS.contains(id) && waits(st, id)) {
+        return id;
       }
     }
     return -1;
+  }
+
+  /**
+   * Whether job {@code id} has a submitted stage (skipped and future stages have no submission time) with tasks
+   * neither running nor done. Spark's status store lags the scheduler by up to ~100 ms (its live-update period),
+   * so a job that just finished may still look waiting: the yielder acts on a job only when it still waits a poll
+   * later.
+   */
+  private static boolean waits(SparkStatusTracker st, int id) {
+    Option<SparkJobInfo> job = st.getJobInfo(id);
+    if (job.isEmpty() || job.get().status() != org.apache.spark.JobExecutionStatus.RUNNING) {
+      return false;
+    }
+    for (int stage : job.get().stageIds()) {
+      Option<SparkStageInfo> s = st.getStageInfo(stage);
+      if (s.isDefined() && s.get().submissionTime() > 0
+          && s.get().numTasks() > s.get().numActiveTasks() + s.get().numCompletedTasks()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Ends the current barrier job, if any: the tasks finish and free their slots. */

@@ -103,11 +103,10 @@ public final class SparkTrainer {
       if (validation != null) {
         val = Packer.pack(validation, new Packer.Spec(columns, features, outputs, loss, 0, tc.seed()),
             config.partitions(), "validation data");
-        SparkContext sc = train.sparkSession().sparkContext();
-        if (config.exchange() != Exchange.TREE
-            && BarrierExchange.unsupported(sc, data.blocks().getNumPartitions()) == null) {
+        int partitions = data.blocks().getNumPartitions();
+        if (noBarrier(train.sparkSession().sparkContext(), partitions) == null) {
           // the barrier job validates in the training tasks: one part of the validation data per partition
-          val = val.spread(data.blocks().getNumPartitions());
+          val = val.spread(partitions);
         }
       } else if (tc.validationFraction() > 0 && data.validationRows() == 0) {
         throw new IllegalArgumentException("validationFraction " + tc.validationFraction() + " of " + data.rows()
@@ -139,6 +138,11 @@ public final class SparkTrainer {
         .add(InputColumns.DEFAULT_FEATURES, SQLDataTypes.VectorType(), true)
         .add(InputColumns.DEFAULT_LABEL, DataTypes.DoubleType, false);
     return spark.createDataFrame(points.map(p -> RowFactory.create(p.features(), p.label())), schema);
+  }
+
+  /** Why a run on this context and partitioning does not use the barrier exchange, or null when it does. */
+  private String noBarrier(SparkContext sc, int partitions) {
+    return config.exchange() == Exchange.TREE ? "exchange tree" : BarrierExchange.unsupported(sc, partitions);
   }
 
   /** Identifies what a checkpoint may be resumed by: everything but the epoch count. */
@@ -215,17 +219,15 @@ public final class SparkTrainer {
 
     /** The barrier exchange when the configuration asks for it and the application allows it, else null. */
     private BarrierExchange barrierExchange() {
-      Exchange e = config.exchange();
-      if (e == Exchange.TREE) {
-        return null;
-      }
       int partitions = data.blocks().getNumPartitions();
-      String why = BarrierExchange.unsupported(sc, partitions);
+      String why = noBarrier(sc, partitions);
       if (why != null) {
-        if (e == Exchange.BARRIER) {
+        if (config.exchange() == Exchange.BARRIER) {
           throw new IllegalArgumentException("exchange barrier: " + why + "; or use exchange tree");
         }
-        LOG.info("using the tree exchange: {}", why);
+        if (config.exchange() == Exchange.AUTO) {
+          LOG.info("using the tree exchange: {}", why);
+        }
         return null;
       }
       LOG.info("using the barrier exchange: one Spark job for the run, {} tasks", partitions);
