@@ -393,7 +393,12 @@ public final class EndToEnd {
     m.put("cpu", Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
         .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("?"));
     m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-    m.put("blas", Blas.implementation());
+    Blas.Info blas = Blas.info();
+    m.put("blas", blas.implementation());
+    m.put("blas_kernels", blas.kernels() == null ? "n/a" : blas.kernels());
+    m.put("blas_kernels_choice", blas.kernelsChoice());
+    m.put("sgemm_gflops_1_thread", blas.sgemmGflops());
+    m.put("cpu_features", blas.cpu());
     m.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
     m.put("master", "local[2]");
     return m;

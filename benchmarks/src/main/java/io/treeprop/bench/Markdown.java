@@ -18,6 +18,11 @@ final class Markdown {
     sb.append("# End-to-end benchmark: Treeprop vs Spark MLlib (Fashion-MNIST, 784-256-128-10)\n\n");
     sb.append(String.format("Machine: %s cores, %s; %s; Spark %s %s; BLAS %s.%n%n", m.get("cores"), m.get("cpu"),
         m.get("java"), m.get("spark"), m.get("master"), m.get("blas")));
+    if (m.containsKey("blas_kernels")) {
+      sb.append(String.format("OpenBLAS kernels %s (%s); sgemm 256×784×256 on one thread %.1f GFLOP/s; %s.%n%n",
+          m.get("blas_kernels"), m.get("blas_kernels_choice"), ((Number) m.get("sgemm_gflops_1_thread")).doubleValue(),
+          m.get("cpu_features")));
+    }
     sb.append(String.format("| training | Treeprop (%s exchange, Adam, batch 256) | MLlib (L-BFGS, full batch) "
         + "| ratio | Treeprop (tree exchange) |%n|---|---|---|---|---|%n", tp.get("exchange")));
     row(sb, "samples/s", tp, ml, tree, "samples_per_second", "samples_per_second", true);

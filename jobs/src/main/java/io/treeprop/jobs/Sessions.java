@@ -1,5 +1,6 @@
 package io.treeprop.jobs;
 
+import io.treeprop.core.tensor.Blas;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -34,6 +35,9 @@ public final class Sessions {
     sc.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
     conf.forEach(sc::set);
     SparkSession spark = SparkSession.builder().config(sc).getOrCreate();
+    // logs once, at start-up, the BLAS this driver multiplies with, its kernels and measured speed (executors log
+    // their own when their first task runs)
+    Blas.info();
     return spark;
   }
 
