@@ -116,17 +116,29 @@ public final class Packer {
 
   /** The selected columns, repartitioned if asked, packed lazily into cached blocks. */
   private static JavaRDD<Block> packedBlocks(Dataset<Row> df, Spec spec, int partitions) {
-    List<String> cols = new ArrayList<>(List.of(spec.columns().features(), spec.columns().label()));
+    // numeric labels and weights as doubles before anything depends on their bytes, as Spark's Predictor does:
+    // a round-robin repartition orders rows by their binary form first, so an int weight column would otherwise
+    // put rows in other partitions than the same values as doubles, and train another model
+    List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+    cols.add(df.col(spec.columns().features()));
+    cols.add(asDouble(df, spec.columns().label()));
     if (spec.columns().weight() != null) {
-      cols.add(spec.columns().weight());
+      cols.add(asDouble(df, spec.columns().weight()));
     }
-    Dataset<Row> selected = df.select(cols.stream().map(df::col).toArray(org.apache.spark.sql.Column[]::new));
+    Dataset<Row> selected = df.select(cols.toArray(org.apache.spark.sql.Column[]::new));
     // Spark SQL's shuffle (its own row format), not an RDD shuffle of Row objects through the serializer; always
     // when asked (asking the count first would plan, and with adaptive execution run, the input twice)
     JavaRDD<Row> rows = (partitions > 0 ? selected.repartition(partitions) : selected).javaRDD();
     JavaRDD<Block> blocks = rows.mapPartitionsWithIndex((p, it) -> List.of(packPartition(p, it, spec)).iterator(),
         true);
     return blocks.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** A numeric column cast to double under its own name; any other column as it is. */
+  private static org.apache.spark.sql.Column asDouble(Dataset<Row> df, String name) {
+    org.apache.spark.sql.Column c = df.col(name);
+    return df.schema().apply(name).dataType() instanceof NumericType
+        ? c.cast(org.apache.spark.sql.types.DataTypes.DoubleType).as(name) : c;
   }
 
   static void checkSchema(StructType schema, InputColumns c, String what) {

@@ -142,7 +142,7 @@ public final class Autoencoder extends Estimator<AutoencoderModel>
   @Override
   public StructType transformSchema(StructType schema) {
     Columns.requireVector(schema, getFeaturesCol(), "features");
-    return AutoencoderModel.outputSchema(schema, this);
+    return AutoencoderModel.outputSchema(schema, this, -1, -1);
   }
 
   @Override

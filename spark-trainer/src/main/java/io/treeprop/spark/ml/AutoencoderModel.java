@@ -7,7 +7,6 @@ import io.treeprop.spark.train.Weights;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
@@ -77,13 +76,17 @@ public final class AutoencoderModel extends org.apache.spark.ml.Model<Autoencode
     return n.intValue();
   }
 
-  static StructType outputSchema(StructType schema, AutoencoderParams p) {
+  /**
+   * The input schema with the encoding and reconstruction columns appended; with their vector sizes in the
+   * columns' metadata when known ({@code encoding}/{@code reconstruction} widths; -1 while unfitted).
+   */
+  static StructType outputSchema(StructType schema, AutoencoderParams p, int encodingSize, int reconstructionSize) {
     StructType out = schema;
     if (!p.getEncodingCol().isEmpty()) {
-      out = out.add(p.getEncodingCol(), SQLDataTypes.VectorType(), false);
+      out = out.add(Columns.vectorField(p.getEncodingCol(), encodingSize));
     }
     if (!p.getReconstructionCol().isEmpty()) {
-      out = out.add(p.getReconstructionCol(), SQLDataTypes.VectorType(), false);
+      out = out.add(Columns.vectorField(p.getReconstructionCol(), reconstructionSize));
     }
     return out;
   }
@@ -91,16 +94,16 @@ public final class AutoencoderModel extends org.apache.spark.ml.Model<Autoencode
   @Override
   public StructType transformSchema(StructType schema) {
     Columns.requireVector(schema, getFeaturesCol(), "features");
-    return outputSchema(schema, this);
+    return outputSchema(schema, this, core.network().layers().get(encodingLayer()).outputShape().size(),
+        core.network().outputShape().size());
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    StructType full = transformSchema(dataset.schema());
-    StructType appended = new StructType(java.util.Arrays.copyOfRange(full.fields(), dataset.schema().size(),
-        full.size()));
     boolean enc = !getEncodingCol().isEmpty();
     boolean rec = !getReconstructionCol().isEmpty();
+    StructType appended = Columns.appended(transformSchema(dataset.schema()), enc ? getEncodingCol() : null,
+        rec ? getReconstructionCol() : null);
     int layer = encodingLayer();
     Broadcast<Weights> bc = dataset.sparkSession().sparkContext().broadcast(
         new Weights(core.params(), core.state()), ClassTag$.MODULE$.apply(Weights.class));

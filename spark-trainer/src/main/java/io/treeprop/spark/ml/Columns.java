@@ -30,4 +30,32 @@ final class Columns {
           + schema.apply(col).dataType().simpleString() + "; it must be a vector (use VectorAssembler)");
     }
   }
+
+  /**
+   * A vector column's field; {@code size >= 0} puts the size in its metadata (an {@code ml_attr} attribute group,
+   * what {@code VectorAssembler} and {@code VectorSizeHint} read), as Spark's own models do for their outputs.
+   */
+  static org.apache.spark.sql.types.StructField vectorField(String name, int size) {
+    if (size < 0) {
+      return new org.apache.spark.sql.types.StructField(name, org.apache.spark.ml.linalg.SQLDataTypes.VectorType(),
+          false, org.apache.spark.sql.types.Metadata.empty());
+    }
+    org.apache.spark.sql.types.StructField f = new org.apache.spark.ml.attribute.AttributeGroup(name, size)
+        .toStructField();
+    return new org.apache.spark.sql.types.StructField(name, f.dataType(), false, f.metadata());
+  }
+
+  /** The named fields (nulls skipped) of {@code schema}, in order, with their metadata: a model's output columns. */
+  static org.apache.spark.sql.types.StructType appended(org.apache.spark.sql.types.StructType schema,
+      String... names) {
+    org.apache.spark.sql.types.StructType out = new org.apache.spark.sql.types.StructType();
+    for (String n : names) {
+      if (n != null) {
+        org.apache.spark.sql.types.StructField f = schema.apply(n);
+        // non-null: the scorer writes a value for every row
+        out = out.add(new org.apache.spark.sql.types.StructField(f.name(), f.dataType(), false, f.metadata()));
+      }
+    }
+    return out;
+  }
 }

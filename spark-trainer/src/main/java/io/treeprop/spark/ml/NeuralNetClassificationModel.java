@@ -12,7 +12,6 @@ import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
@@ -22,7 +21,6 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.reflect.ClassTag$;
 
@@ -117,20 +115,14 @@ public final class NeuralNetClassificationModel
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema(), true);
-    StructType appended = new StructType();
+    // the appended columns as transformSchema describes them, metadata included (vector sizes, the class count
+    // as the prediction's nominal attribute), as Spark's own classifiers give them
+    StructType full = transformSchema(dataset.schema(), true);
     boolean rawCol = !getRawPredictionCol().isEmpty();
     boolean probCol = !getProbabilityCol().isEmpty();
     boolean predCol = !getPredictionCol().isEmpty();
-    if (rawCol) {
-      appended = appended.add(getRawPredictionCol(), SQLDataTypes.VectorType(), false);
-    }
-    if (probCol) {
-      appended = appended.add(getProbabilityCol(), SQLDataTypes.VectorType(), false);
-    }
-    if (predCol) {
-      appended = appended.add(getPredictionCol(), DataTypes.DoubleType, false);
-    }
+    StructType appended = Columns.appended(full, rawCol ? getRawPredictionCol() : null,
+        probCol ? getProbabilityCol() : null, predCol ? getPredictionCol() : null);
     boolean softmax = endsInSoftmax();
     double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
     Broadcast<Weights> bc = dataset.sparkSession().sparkContext().broadcast(

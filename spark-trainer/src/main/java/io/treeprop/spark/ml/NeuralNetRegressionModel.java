@@ -5,7 +5,6 @@ import io.treeprop.core.model.TrainingSummary;
 import io.treeprop.spark.score.BlockScorer;
 import io.treeprop.spark.train.Weights;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
@@ -15,7 +14,6 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.reflect.ClassTag$;
 
@@ -94,14 +92,12 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
       return super.transformSchema(schema);
     }
     Columns.requireVector(schema, getFeaturesCol(), "features");
-    return schema.add(getPredictionCol(), SQLDataTypes.VectorType(), false);
+    return schema.add(Columns.vectorField(getPredictionCol(), numOutputs()));
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
-    StructType appended = new StructType().add(getPredictionCol(),
-        numOutputs() == 1 ? DataTypes.DoubleType : SQLDataTypes.VectorType(), false);
+    StructType appended = Columns.appended(transformSchema(dataset.schema()), getPredictionCol());
     Broadcast<Weights> bc = dataset.sparkSession().sparkContext().broadcast(
         new Weights(core.params(), core.state()), ClassTag$.MODULE$.apply(Weights.class));
     return BlockScorer.score(dataset, getFeaturesCol(), core.spec(), bc, appended, BlockScorer::regression);

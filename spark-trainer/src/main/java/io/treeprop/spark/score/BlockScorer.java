@@ -10,10 +10,15 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
@@ -86,7 +91,9 @@ public final class BlockScorer {
 
   /**
    * As above, with {@code transform} (may be null) applied to each row's features on their way into the network;
-   * the features column itself is passed through as it is.
+   * the features column itself is passed through as it is. A streaming DataFrame is scored the same way, in
+   * blocks of each micro-batch's partitions, through {@code Row}s ({@code mapPartitions} with a row encoder: a
+   * stream has no query RDD to map), so {@code writeStream} can run it.
    */
   public static Dataset<Row> score(Dataset<?> df, String featuresCol, NetworkSpec spec, Broadcast<Weights> weights,
       StructType appended, Outputs outputs, FeatureTransform transform) {
@@ -103,32 +110,45 @@ public final class BlockScorer {
     }
     String specJson = Json.writeCompact(spec);
     int inputColumns = in.size();
+    if (rows.isStreaming()) {
+      Dataset<Row> scored = rows.mapPartitions((MapPartitionsFunction<Row, Row>) it -> new RowBlocks(it, specJson,
+          weights, featureIndex, inputColumns, outputs, transform), Encoders.row(out));
+      // the row encoder keeps names and types but not the columns' metadata (vector sizes, class counts)
+      org.apache.spark.sql.Column[] cols = new org.apache.spark.sql.Column[out.size()];
+      for (int i = 0; i < cols.length; i++) {
+        var f = out.fields()[i];
+        cols[i] = scored.col(f.name()).as(f.name(), f.metadata());
+      }
+      return scored.select(cols);
+    }
     RDD<InternalRow> scored = rows.queryExecution().toRdd().toJavaRDD()
-        .mapPartitions((FlatMapFunction<Iterator<InternalRow>, InternalRow>) it -> new BlockIterator(it, specJson,
+        .mapPartitions((FlatMapFunction<Iterator<InternalRow>, InternalRow>) it -> new InternalRowBlocks(it, specJson,
             weights, featureIndex, inputColumns, appended, outputs, transform))
         .rdd();
     return rows.sparkSession().internalCreateDataFrame(scored, out, false);
   }
 
-  /** Pulls up to BLOCK rows, scores them together, then hands them out one by one with the outputs appended. */
-  private static final class BlockIterator implements Iterator<InternalRow> {
-    private final Iterator<InternalRow> in;
-    private final Network net;
-    private final Workspace ws;
+  /**
+   * Pulls up to BLOCK rows, scores them together, then hands them out one by one with the outputs appended.
+   *
+   * @param <T> the row type: Spark's internal rows (batch) or {@code Row}s (streams)
+   */
+  private abstract static class Blocks<T> implements Iterator<T> {
+    final Network net;
+    final Workspace ws;
+    final int featureIndex;
+    final Outputs outputs;
+    private final Iterator<T> in;
     private final Broadcast<Weights> weights;
-    private final int featureIndex;
     private final int inputColumns;
-    private final Outputs outputs;
-    private final Function1<Object, Object> toCatalyst;
     private final FeatureTransform transform;
-    private final List<InternalRow> block = new ArrayList<>(BLOCK);
-    private final JoinedRow joined = new JoinedRow();
+    private final List<T> block = new ArrayList<>(BLOCK);
     /** One row's features as doubles, reused. */
-    private final double[] scratch;
+    final double[] scratch;
     private int next;
 
-    BlockIterator(Iterator<InternalRow> in, String specJson, Broadcast<Weights> weights, int featureIndex,
-        int inputColumns, StructType appended, Outputs outputs, FeatureTransform transform) {
+    Blocks(Iterator<T> in, String specJson, Broadcast<Weights> weights, int featureIndex, int inputColumns,
+        Outputs outputs, FeatureTransform transform) {
       this.in = in;
       this.net = Json.read(specJson, NetworkSpec.class, "network spec").compile();
       this.ws = net.newWorkspace(BLOCK, false);
@@ -136,10 +156,22 @@ public final class BlockScorer {
       this.featureIndex = featureIndex;
       this.inputColumns = inputColumns;
       this.outputs = outputs;
-      this.toCatalyst = CatalystTypeConverters.createToCatalystConverter(appended);
       this.transform = transform;
       this.scratch = new double[net.inputShape().size()];
     }
+
+    /** Reads the row's features into {@link #scratch}[0, d); fails on a bad vector. */
+    abstract void read(T row, int d);
+
+    abstract int columns(T row);
+
+    abstract boolean featuresNull(T row);
+
+    /** A row that survives the input iterator's next call. */
+    abstract T keep(T row);
+
+    /** The row with the outputs appended. */
+    abstract T emit(T row, Object[] values);
 
     @Override
     public boolean hasNext() {
@@ -151,14 +183,14 @@ public final class BlockScorer {
     }
 
     @Override
-    public InternalRow next() {
+    public T next() {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
-      InternalRow r = block.get(next);
-      InternalRow extra = (InternalRow) toCatalyst.apply(RowFactory.create(outputs.values(net, ws, next)));
+      T r = block.get(next);
+      Object[] values = outputs.values(net, ws, next);
       next++;
-      return joined.apply(r, extra);
+      return emit(r, values);
     }
 
     private void fill() {
@@ -167,16 +199,23 @@ public final class BlockScorer {
       int d = net.inputShape().size();
       float[] x = ws.input();
       while (block.size() < BLOCK && in.hasNext()) {
-        InternalRow r = in.next();
-        if (r.numFields() != inputColumns) {
-          throw new IllegalStateException("a row to score has " + r.numFields() + " columns, expected "
+        T r = in.next();
+        if (columns(r) != inputColumns) {
+          throw new IllegalStateException("a row to score has " + columns(r) + " columns, expected "
               + inputColumns);
         }
-        if (r.isNullAt(featureIndex)) {
+        if (featuresNull(r)) {
           throw new IllegalArgumentException("features column is null in a row to score");
         }
-        readFeatures(r.getStruct(featureIndex, 4), x, block.size() * d, d);
-        block.add(r.copy()); // the input iterator may reuse its row object
+        read(r, d);
+        if (transform != null) {
+          transform.apply(scratch, d);
+        }
+        int o = block.size() * d;
+        for (int j = 0; j < d; j++) {
+          x[o + j] = (float) scratch[j];
+        }
+        block.add(keep(r));
       }
       if (!block.isEmpty()) {
         Weights w = weights.value();
@@ -184,14 +223,58 @@ public final class BlockScorer {
       }
     }
 
-    /** Writes a vector in Spark ML's binary form (type, size, indices, values) into {@code x[o, o + d)}. */
-    private void readFeatures(InternalRow v, float[] x, int o, int d) {
-      boolean dense = v.getByte(0) == 1;
-      ArrayData values = v.getArray(3);
-      int size = dense ? values.numElements() : v.getInt(1);
+    static void checkSize(int size, int d) {
       if (size != d) {
         throw new IllegalArgumentException("a row to score has " + size + " features; the model takes " + d);
       }
+    }
+
+    static void checkIndex(int i, int d) {
+      if (i < 0 || i >= d) {
+        throw new IllegalArgumentException("a sparse feature vector to score has index " + i
+            + "; indices must be in [0, " + (d - 1) + "]");
+      }
+    }
+  }
+
+  /** Batch scoring on Spark's internal rows: features read from their binary form, outputs joined on. */
+  private static final class InternalRowBlocks extends Blocks<InternalRow> {
+    private final Function1<Object, Object> toCatalyst;
+    private final JoinedRow joined = new JoinedRow();
+
+    InternalRowBlocks(Iterator<InternalRow> in, String specJson, Broadcast<Weights> weights, int featureIndex,
+        int inputColumns, StructType appended, Outputs outputs, FeatureTransform transform) {
+      super(in, specJson, weights, featureIndex, inputColumns, outputs, transform);
+      this.toCatalyst = CatalystTypeConverters.createToCatalystConverter(appended);
+    }
+
+    @Override
+    int columns(InternalRow row) {
+      return row.numFields();
+    }
+
+    @Override
+    boolean featuresNull(InternalRow row) {
+      return row.isNullAt(featureIndex);
+    }
+
+    @Override
+    InternalRow keep(InternalRow row) {
+      return row.copy(); // the input iterator may reuse its row object
+    }
+
+    @Override
+    InternalRow emit(InternalRow row, Object[] values) {
+      return joined.apply(row, (InternalRow) toCatalyst.apply(RowFactory.create(values)));
+    }
+
+    /** Reads a vector in Spark ML's binary form (type, size, indices, values). */
+    @Override
+    void read(InternalRow row, int d) {
+      InternalRow v = row.getStruct(featureIndex, 4);
+      boolean dense = v.getByte(0) == 1;
+      ArrayData values = v.getArray(3);
+      checkSize(dense ? values.numElements() : v.getInt(1), d);
       double[] buf = scratch;
       if (dense && values instanceof UnsafeArrayData u) {
         // one bulk copy of the raw doubles, as UnsafeArrayData.toDoubleArray does, into a reused buffer
@@ -210,18 +293,59 @@ public final class BlockScorer {
         java.util.Arrays.fill(buf, 0, d, 0);
         for (int k = 0; k < idx.numElements(); k++) {
           int i = idx.getInt(k);
-          if (i < 0 || i >= d) {
-            throw new IllegalArgumentException("a sparse feature vector to score has index " + i
-                + "; indices must be in [0, " + (d - 1) + "]");
-          }
+          checkIndex(i, d);
           buf[i] = values.getDouble(k);
         }
       }
-      if (transform != null) {
-        transform.apply(buf, d);
+    }
+  }
+
+  /** Stream scoring on {@code Row}s: the same blocks, the outputs appended to each row's values. */
+  private static final class RowBlocks extends Blocks<Row> {
+    RowBlocks(Iterator<Row> in, String specJson, Broadcast<Weights> weights, int featureIndex, int inputColumns,
+        Outputs outputs, FeatureTransform transform) {
+      super(in, specJson, weights, featureIndex, inputColumns, outputs, transform);
+    }
+
+    @Override
+    int columns(Row row) {
+      return row.size();
+    }
+
+    @Override
+    boolean featuresNull(Row row) {
+      return row.isNullAt(featureIndex);
+    }
+
+    @Override
+    Row keep(Row row) {
+      return row;
+    }
+
+    @Override
+    Row emit(Row row, Object[] values) {
+      Object[] all = new Object[row.size() + values.length];
+      for (int i = 0; i < row.size(); i++) {
+        all[i] = row.get(i);
       }
-      for (int j = 0; j < d; j++) {
-        x[o + j] = (float) buf[j];
+      System.arraycopy(values, 0, all, row.size(), values.length);
+      return RowFactory.create(all);
+    }
+
+    @Override
+    void read(Row row, int d) {
+      Vector v = row.getAs(featureIndex);
+      checkSize(v.size(), d);
+      if (v instanceof SparseVector sv) {
+        java.util.Arrays.fill(scratch, 0, d, 0);
+        int[] idx = sv.indices();
+        double[] values = sv.values();
+        for (int k = 0; k < idx.length; k++) {
+          checkIndex(idx[k], d);
+          scratch[idx[k]] = values[k];
+        }
+      } else {
+        System.arraycopy(((DenseVector) v).values(), 0, scratch, 0, d);
       }
     }
   }
