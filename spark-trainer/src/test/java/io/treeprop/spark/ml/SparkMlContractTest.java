@@ -141,4 +141,35 @@ class SparkMlContractTest {
     assertTrue(reference.equals(nn.fit(intLabels).transform(df).select("probability").collectAsList()),
         "int labels give other probabilities");
   }
+
+  @Test
+  void theAutoencoderRoundTripsFittedAndUnfittedAndTheRegressorTakesAnyNumericLabel(SparkSession spark)
+      throws Exception {
+    Dataset<Row> df = data(spark, 300, 4);
+    Autoencoder est = new Autoencoder().setHiddenLayers(6, 2).setMaxEpochs(2).setSeed(3).setEncodingCol("code");
+    est.write().overwrite().save(tmp.resolve("ae-est").toString());
+    Autoencoder est2 = Autoencoder.load(tmp.resolve("ae-est").toString());
+    assertEquals("code", est2.getEncodingCol());
+    AutoencoderModel ae = est2.fit(df);
+    ae.write().overwrite().save(tmp.resolve("ae").toString());
+    AutoencoderModel loaded = AutoencoderModel.load(tmp.resolve("ae").toString());
+    assertEquals(ae.transform(df).select("code", "reconstruction").collectAsList(),
+        loaded.transform(df).select("code", "reconstruction").collectAsList());
+
+    NeuralNetRegressor reg = new NeuralNetRegressor().setLabelCol("y").setHiddenLayers(8).setMaxEpochs(2)
+        .setSeed(3).setPartitions(2);
+    Dataset<Row> doubles = df.withColumn("y", functions.col("w"));
+    List<Row> reference = reg.fit(doubles).transform(df).select("prediction").collectAsList();
+    for (String type : List.of("int", "bigint", "smallint", "tinyint", "decimal(10,2)", "float")) {
+      List<Row> got = reg.fit(df.withColumn("y", functions.col("w").cast(type))).transform(df)
+          .select("prediction").collectAsList();
+      assertTrue(reference.equals(got), "labels as " + type + " give other predictions, e.g. row 0: " + got.get(0)
+          + " vs " + reference.get(0));
+    }
+    Dataset<Row> strings = df.withColumn("y", functions.col("w").cast("string"));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> reg.fit(strings));
+    // Spark's Predictor check, as for its own regressors: names the column and the rule
+    assertTrue(e.getMessage().contains("Column y") && e.getMessage().contains("numeric"), e.getMessage());
+  }
 }
