@@ -128,10 +128,24 @@ public final class Packer {
     Dataset<Row> selected = df.select(cols.toArray(org.apache.spark.sql.Column[]::new));
     // Spark SQL's shuffle (its own row format), not an RDD shuffle of Row objects through the serializer; always
     // when asked (asking the count first would plan, and with adaptive execution run, the input twice)
-    JavaRDD<Row> rows = (partitions > 0 ? selected.repartition(partitions) : selected).javaRDD();
+    JavaRDD<Row> rows = (partitions > 0 ? ordered(selected.repartition(partitions)) : selected).javaRDD();
     JavaRDD<Block> blocks = rows.mapPartitionsWithIndex((p, it) -> List.of(packPartition(p, it, spec)).iterator(),
         true);
     return blocks.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * Each partition's rows in an order that depends only on their values: after a shuffle, a reducer reads the map
+   * outputs of its own executor first, so the arrival order (and with it the epoch permutations, the held-out rows
+   * and the weights) would depend on which executor ran which task, and a partition recomputed after a lost
+   * executor would differ. Sorted by two independent hashes of all the row's values (xxHash64 and Murmur3, 96 bits); rows that tie on both
+   * are equal with overwhelming probability, and equal rows are interchangeable.
+   */
+  static Dataset<Row> ordered(Dataset<Row> repartitioned) {
+    org.apache.spark.sql.Column[] all = java.util.Arrays.stream(repartitioned.columns())
+        .map(repartitioned::col).toArray(org.apache.spark.sql.Column[]::new);
+    return repartitioned.sortWithinPartitions(org.apache.spark.sql.functions.xxhash64(all),
+        org.apache.spark.sql.functions.hash(all));
   }
 
   /** A numeric column cast to double under its own name; any other column as it is. */
