@@ -98,6 +98,7 @@ public final class LocalTrainer {
     List<EpochMetrics> history = new ArrayList<>();
     String stop = "completed " + config.epochs() + " epochs";
     long start = System.nanoTime();
+    DivergenceGuard guard = new DivergenceGuard();
     for (int epoch = 1; epoch <= config.epochs(); epoch++) {
       long t0 = System.nanoTime();
       int[] perm = permutation(train.rows(), Seeds.derive(config.seed(), Seeds.SHUFFLE, epoch));
@@ -113,6 +114,11 @@ public final class LocalTrainer {
           throw new IllegalStateException("training diverged: the loss is " + s.lossSum + " at epoch " + epoch
               + ", step " + step + "; lower the learning rate (now " + config.updater().rate(step) + ") or add "
               + "gradient clipping");
+        }
+        String exploded = guard.record(s.meanLoss());
+        if (exploded != null) {
+          throw new IllegalStateException("training diverged: " + exploded + " (epoch " + epoch + ", step " + step
+              + "); lower the learning rate (now " + config.updater().rate(step) + ") or add gradient clipping");
         }
         scale(grad, s.weightSum);
         config.updater().applyInPlace(params, grad, opt, decay);

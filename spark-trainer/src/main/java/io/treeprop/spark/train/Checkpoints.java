@@ -21,9 +21,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checkpoints on any Hadoop file system: {@code dir/step-<n>/} holds {@code model.json} and {@code params.bin}
@@ -38,6 +41,7 @@ import org.apache.hadoop.fs.Path;
  * </pre>
  */
 final class Checkpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
   static final String PREFIX = "step-";
   static final String TMP = "_tmp-";
   static final String RUN_JSON = "run.json";
@@ -99,25 +103,30 @@ final class Checkpoints {
     }
     fs.mkdirs(tmp);
     Model m = new Model(spec, r.params, r.state, loss, List.of(), null, java.util.Map.of());
-    try (OutputStream o = fs.create(new Path(tmp, ModelFiles.MODEL_JSON))) {
+    try (FSDataOutputStream o = fs.create(new Path(tmp, ModelFiles.MODEL_JSON))) {
       ModelFiles.writeJson(m, o);
+      sync(o);
     }
-    try (OutputStream o = fs.create(new Path(tmp, ModelFiles.PARAMS_BIN))) {
+    try (FSDataOutputStream o = fs.create(new Path(tmp, ModelFiles.PARAMS_BIN))) {
       ModelFiles.writeParams(r.params, r.state, o);
+      sync(o);
     }
-    try (OutputStream o = fs.create(new Path(tmp, OPTIMIZER_BIN))) {
+    try (FSDataOutputStream o = fs.create(new Path(tmp, OPTIMIZER_BIN))) {
       writeOptimizer(r.optimizer, o);
+      sync(o);
     }
     if (r.bestParams != null) {
-      try (OutputStream o = fs.create(new Path(tmp, BEST_BIN))) {
+      try (FSDataOutputStream o = fs.create(new Path(tmp, BEST_BIN))) {
         ModelFiles.writeParams(r.bestParams, r.bestState, o);
+        sync(o);
       }
     }
     Run run = new Run("treeprop-checkpoint", 1, fingerprint, r.epoch, r.stepInEpoch, step, r.epochStats,
         r.epochSeconds, r.history, r.trackerBest, r.trackerBestEpoch, r.trackerWaited, r.bestParams != null,
         r.seconds);
-    try (OutputStream o = fs.create(new Path(tmp, RUN_JSON))) {
+    try (FSDataOutputStream o = fs.create(new Path(tmp, RUN_JSON))) {
       o.write(Json.write(run).getBytes(StandardCharsets.UTF_8));
+      sync(o);
     }
     if (fs.exists(target)) {
       fs.delete(target, true);
@@ -133,6 +142,53 @@ final class Checkpoints {
   }
 
   /**
+   * Flushes to stable storage before the rename makes the checkpoint the latest (HDFS: to the datanodes' disks);
+   * a stream that cannot sync (a checksummed local file) is flushed as far as it can.
+   */
+  private static void sync(FSDataOutputStream o) throws IOException {
+    try {
+      o.hsync();
+    } catch (UnsupportedOperationException e) {
+      o.flush();
+    }
+  }
+
+  /**
+   * The newest checkpoint that reads back whole, as a run state, or null when there is none. A damaged one (a
+   * truncated or corrupted file, e.g. from a crash on a file system that lost unsynced data) is skipped with a
+   * warning naming it and why; one written by another configuration is an error, not skipped.
+   */
+  RunState readLatestIntact(String fingerprint, int paramCount, int stateCount) throws IOException {
+    if (!fs.exists(dir)) {
+      return null;
+    }
+    List<Path> all = complete();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Path cp = all.get(i);
+      try {
+        RunState r = read(cp, fingerprint, paramCount, stateCount);
+        LOG.info("resuming from checkpoint {}", cp);
+        return r;
+      } catch (ForeignCheckpointException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("skipping damaged checkpoint {}: {}{}", cp, e.getMessage(),
+            i > 0 ? "; trying the one before it" : "; no older checkpoint, starting afresh");
+      }
+    }
+    return null;
+  }
+
+  /** A checkpoint of another configuration: resuming from it, or from anything older, would be wrong. */
+  static final class ForeignCheckpointException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    ForeignCheckpointException(String message) {
+      super(message);
+    }
+  }
+
+  /**
    * Reads a checkpoint back into a run state.
    *
    * @throws IllegalArgumentException when it belongs to another configuration or a file is damaged
@@ -143,7 +199,7 @@ final class Checkpoints {
       run = Json.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), Run.class, cp + "/" + RUN_JSON);
     }
     if (!fingerprint.equals(run.fingerprint())) {
-      throw new IllegalArgumentException("checkpoint " + cp + " was written by a run with another network, loss, "
+      throw new ForeignCheckpointException("checkpoint " + cp + " was written by a run with another network, loss, "
           + "batch size, seed, optimizer, validation or partitioning (fingerprint " + run.fingerprint()
           + ", this run " + fingerprint + "); use another checkpoint directory or turn resume off");
     }

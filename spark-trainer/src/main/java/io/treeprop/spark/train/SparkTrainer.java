@@ -178,6 +178,7 @@ public final class SparkTrainer {
     private EarlyStopping.Tracker tracker;
     /** The averaged gradient, reused across steps (the updater modifies it; nothing keeps it). */
     private float[] gradBuffer;
+    private final io.treeprop.core.train.DivergenceGuard divergence = new io.treeprop.core.train.DivergenceGuard();
     /** The weights before the last update, overwritten by the next one. */
     private float[] spareParams;
     /** Null when each step is its own treeAggregate job. */
@@ -297,11 +298,10 @@ public final class SparkTrainer {
     private RunState start() {
       if (config.resume()) {
         try {
-          Path latest = checkpoints.latest();
-          if (latest != null) {
-            LOG.info("resuming from checkpoint {}", latest);
-            RunState s = checkpoints.read(latest, fingerprint, objective.network().layout().paramCount(),
-                objective.network().layout().stateCount());
+          RunState s = checkpoints.readLatestIntact(fingerprint, objective.network().layout().paramCount(),
+              objective.network().layout().stateCount());
+          if (s != null) {
+            listeners.forEach(l -> l.onResume(s.optimizer.step()));
             return s;
           }
         } catch (IOException e) {
@@ -377,6 +377,12 @@ public final class SparkTrainer {
         throw new IllegalStateException(String.format("training diverged: the loss is %s at epoch %d, step %d "
             + "(global %d); lower the learning rate (now %.3g) or add gradient clipping%s", s.lossSum, r.epoch,
             r.stepInEpoch + 1, step + 1, tc.updater().rate(step), lastCheckpointNote()));
+      }
+      String exploded = divergence.record(s.meanLoss());
+      if (exploded != null) {
+        throw new IllegalStateException(String.format("training diverged: %s (epoch %d, step %d, global %d); lower "
+            + "the learning rate (now %.3g) or add gradient clipping%s", exploded, r.epoch, r.stepInEpoch + 1,
+            step + 1, tc.updater().rate(step), lastCheckpointNote()));
       }
       if (gradBuffer == null) {
         gradBuffer = new float[r.params.length];

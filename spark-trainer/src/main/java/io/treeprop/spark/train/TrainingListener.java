@@ -5,6 +5,12 @@ import io.treeprop.core.model.TrainingSummary;
 
 /** Observes a run on the driver. Called from the training thread; implementations must be quick. */
 public interface TrainingListener {
+  /**
+   * Before {@link #onStart}, when the run resumes from a checkpoint written after global step {@code step}: what
+   * was reported after that step did not happen in the resumed run.
+   */
+  default void onResume(long step) {}
+
   /** Before the first step (also after a resume), with the plan. */
   default void onStart(long rows, int stepsPerEpoch, int epochs, int partitions) {}
 
