@@ -9,9 +9,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
@@ -57,7 +54,6 @@ import scala.reflect.ClassTag$;
 final class BarrierExchange implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BarrierExchange.class);
   private static final int BUFFER = 1 << 20;
-  private static final int HELLO_TIMEOUT_MS = 60_000;
   private static final int POLL_MS = 200;
   /** Spark's job property: cancelling the job interrupts its task threads. */
   private static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
@@ -85,7 +81,8 @@ final class BarrierExchange implements AutoCloseable {
   private final int maxAttempts;
   private final String callerDescription;
   /** Null in local mode (the in-JVM hub), else where the tasks connect. */
-  private final ServerSocket server;
+  /** Null in local mode without forceTcp (the in-JVM hub). */
+  private final TcpDoor door;
   private final String host;
   private final long token = new SecureRandom().nextLong();
   private final Wire wire;
@@ -141,11 +138,11 @@ final class BarrierExchange implements AutoCloseable {
     this.host = conf.get("spark.driver.host");
     boolean forceTcp = conf.getBoolean(FORCE_TCP, false) || "true".equals(sc.getLocalProperty(FORCE_TCP));
     if (sc.isLocal() && !forceTcp) {
-      this.server = null;
+      this.door = null;
       this.hub = LocalHub.open(token);
     } else {
       this.hub = null;
-      this.server = listen(conf.get("spark.driver.bindAddress", host), partitions);
+      this.door = new TcpDoor(conf.get("spark.driver.bindAddress", host), partitions, token, BUFFER);
     }
     this.yielder = new Thread(this::yieldLoop, "treeprop-barrier-yield");
     yielder.setDaemon(true);
@@ -162,18 +159,6 @@ final class BarrierExchange implements AutoCloseable {
       }
     };
     sc.addSparkListener(watcher);
-  }
-
-  private static ServerSocket listen(String bind, int partitions) {
-    try {
-      ServerSocket s = new ServerSocket();
-      s.setReceiveBufferSize(BUFFER); // before bind, or it is capped at 64 KB
-      s.bind(new InetSocketAddress(InetAddress.getByName(bind), 0), Math.max(50, 2 * partitions));
-      return s;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the barrier exchange's socket on " + bind
-          + " (spark.driver.bindAddress / spark.driver.host); use exchange=tree", e);
-    }
   }
 
   /** The barrier job cannot run at all here (Spark refused it before any step); use the tree exchange. */
@@ -379,12 +364,8 @@ final class BarrierExchange implements AutoCloseable {
     if (hub != null) {
       hub.close();
     }
-    if (server != null) {
-      try {
-        server.close();
-      } catch (IOException e) {
-        LOG.debug("closing the barrier exchange's socket", e);
-      }
+    if (door != null) {
+      door.close();
     }
   }
 
@@ -399,7 +380,7 @@ final class BarrierExchange implements AutoCloseable {
     sc.setLocalProperty(INTERRUPT_ON_CANCEL, "true");
     try {
       RDD<Object> rdd = source().barrier().mapPartitions(new BarrierTask(host,
-          server == null ? -1 : server.getLocalPort(), token, attempt, specJson, lossJson, seed, stepsPerEpoch),
+          door == null ? -1 : door.port(), token, attempt, specJson, lossJson, seed, stepsPerEpoch),
           false, ClassTag$.MODULE$.apply(Object.class));
       job = JavaRDD.fromRDD(rdd, ClassTag$.MODULE$.apply(Object.class)).countAsync();
       jobIds = List.copyOf(job.jobIds());
@@ -411,9 +392,6 @@ final class BarrierExchange implements AutoCloseable {
     }
     Channel[] cs = new Channel[partitions];
     int connected = 0;
-    if (server != null) {
-      server.setSoTimeout(POLL_MS);
-    }
     try {
       while (connected < partitions) {
         Channel c = hub != null ? local() : tcp();
@@ -470,44 +448,14 @@ final class BarrierExchange implements AutoCloseable {
     }
   }
 
-  /** The next task of this attempt to connect over TCP, or null after a poll interval. */
+  /** The next task of this attempt to connect over TCP and say hello, or null after a poll interval. */
   private Channel tcp() throws IOException {
-    Socket c;
     try {
-      c = server.accept();
-    } catch (SocketTimeoutException e) {
-      return null;
-    }
-    try {
-      int p = hello(c);
-      if (p < 0) {
-        c.close();
-        return null;
-      }
-      return new SocketChannel(c, p);
-    } catch (IOException | RuntimeException e) {
-      c.close();
-      throw e;
-    }
-  }
-
-  /** Reads a task's hello; returns its partition, or -1 for a stranger or a task of an older attempt. */
-  private int hello(Socket c) throws IOException {
-    c.setTcpNoDelay(true);
-    c.setSendBufferSize(BUFFER);
-    c.setSoTimeout(HELLO_TIMEOUT_MS);
-    DataInputStream in = new DataInputStream(c.getInputStream());
-    try {
-      if (in.readInt() != Wire.MAGIC || in.readInt() != Wire.VERSION || in.readLong() != token) {
-        LOG.warn("ignoring a connection from {} that is not one of this run's tasks", c.getRemoteSocketAddress());
-        return -1;
-      }
-      int a = in.readInt();
-      int p = in.readInt();
-      return a == attempt && p >= 0 && p < partitions ? p : -1;
-    } catch (IOException e) {
-      LOG.warn("ignoring a connection from {}: {}", c.getRemoteSocketAddress(), e.toString());
-      return -1;
+      TcpDoor.Arrival a = door.next(attempt, POLL_MS);
+      return a == null ? null : new SocketChannel(a.socket(), a.partition());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the barrier tasks", e);
     }
   }
 
