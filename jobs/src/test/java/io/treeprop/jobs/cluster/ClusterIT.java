@@ -8,9 +8,7 @@ import io.treeprop.spark.LocalSpark;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,10 +33,11 @@ class ClusterIT {
     assertTrue(Files.exists(Path.of(jar)), "the shaded jar is built before integration tests: " + jar);
     try (StandaloneCluster cluster = new StandaloneCluster(sparkHome, Files.createDirectories(tmp.resolve("cluster")),
         2)) {
+      ClusterJobs jobs = new ClusterJobs(cluster, sparkHome, jar, tmp, REPO);
       String model = tmp.resolve("model").toString();
       String report = tmp.resolve("report").toString();
       // the barrier exchange over TCP: executors in other JVMs connect back to the driver
-      int train = submit(cluster, sparkHome, jar, "train", "train", "conf/binary.conf",
+      int train = jobs.run("train", "train", "conf/binary.conf",
           "--set", "training.epochs=4", "--set", "training.exchange=barrier", "--set", "output.model=" + model,
           "--set", "output.report=" + report, "--set", "output.metrics=" + tmp.resolve("metrics.jsonl"),
           "--set", "training.checkpoints.dir=" + tmp.resolve("checkpoints"));
@@ -48,7 +47,7 @@ class ClusterIT {
       assertTrue(trainLog.contains("using the barrier exchange"), trainLog);
       // the same run with a Spark job per step gives the same weights, bit for bit
       String treeModel = tmp.resolve("tree-model").toString();
-      int tree = submit(cluster, sparkHome, jar, "train-tree", "train", "conf/binary.conf",
+      int tree = jobs.run("train-tree", "train", "conf/binary.conf",
           "--set", "training.epochs=4", "--set", "training.exchange=tree", "--set", "output.model=" + treeModel,
           "--set", "output.report=" + tmp.resolve("tree-report"),
           "--set", "output.metrics=" + tmp.resolve("tree-metrics.jsonl"),
@@ -63,37 +62,12 @@ class ClusterIT {
           + executorsAfterTrain);
 
       String scores = tmp.resolve("scores").toString();
-      int score = submit(cluster, sparkHome, jar, "score", "score", "--model", model, "--input",
+      int score = jobs.run("score", "score", "--model", model, "--input",
           "conf/data/binary-test.libsvm", "--output", scores);
       assertEquals(0, score, "score exit code; see " + tmp.resolve("score.log"));
       assertEquals(100, local.read().parquet(scores).count(), "one prediction per input row");
       assertEquals(100, local.read().parquet(scores).filter("prediction = 0.0 OR prediction = 1.0").count());
       assertTrue(cluster.executorDirs().size() > executorsAfterTrain.size(), "score ran on new executors too");
     }
-  }
-
-  private int submit(StandaloneCluster cluster, Path sparkHome, String jar, String log, String... args)
-      throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(StandaloneCluster.javaBin());
-    cmd.add("-Xmx1g");
-    cmd.addAll(List.of(System.getProperty("treeprop.jvmFlags").trim().split("\\s+")));
-    cmd.addAll(List.of("-cp", sparkHome.resolve("jars") + "/*", "org.apache.spark.deploy.SparkSubmit",
-        "--master", cluster.master(), "--deploy-mode", "client", "--class", "io.treeprop.jobs.Main",
-        "--conf", "spark.executor.memory=768m", "--conf", "spark.executor.cores=1", "--conf", "spark.cores.max=2",
-        "--conf", "spark.executorEnv.OPENBLAS_NUM_THREADS=1", jar));
-    cmd.addAll(List.of(args));
-    Path logFile = tmp.resolve(log + ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile()).redirectErrorStream(true)
-        .redirectOutput(logFile.toFile());
-    pb.environment().put("SPARK_HOME", sparkHome.toString());
-    pb.environment().put("SPARK_SCALA_VERSION", "2.12");
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = pb.start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IllegalStateException(log + " did not finish in 5 minutes; see " + logFile);
-    }
-    return p.exitValue();
   }
 }

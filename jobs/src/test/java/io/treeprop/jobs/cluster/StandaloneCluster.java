@@ -109,6 +109,26 @@ final class StandaloneCluster implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Kills (SIGKILL) the executor JVM that worker {@code worker} runs now, as a lost host would lose it; returns
+   * its pid, or -1 when that worker runs none.
+   */
+  long killExecutorOf(int worker) {
+    Process w = processes.get(1 + worker);
+    return w.descendants().filter(ph -> ph.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+        .findFirst().map(ph -> {
+          ph.destroyForcibly();
+          return ph.pid();
+        }).orElse(-1L);
+  }
+
+  /** Kills (SIGKILL) Worker {@code worker} and the executor it runs, as a lost host would lose them. */
+  void killWorker(int worker) {
+    Process w = processes.get(1 + worker);
+    w.descendants().forEach(ProcessHandle::destroyForcibly);
+    w.destroyForcibly();
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();

@@ -55,6 +55,8 @@ final class BarrierExchange implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BarrierExchange.class);
   private static final int BUFFER = 1 << 20;
   private static final int POLL_MS = 200;
+  /** How long the first barrier job waits for executors to register before the run starts with the tree exchange. */
+  private static final int START_SLOTS_WAIT_MS = 60_000;
   /** Spark's job property: cancelling the job interrupts its task threads. */
   private static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
   /**
@@ -105,6 +107,8 @@ final class BarrierExchange implements AutoCloseable {
   /** Whether a barrier job runs: read by the yielder without the lock. */
   private volatile boolean running;
   private volatile boolean closed;
+  /** Too few live task slots were seen after the start: steps run with the tree exchange until they return. */
+  private boolean shortOfSlots;
   /** The job the barrier job was last ended for, or -1: while it waits, no new barrier job starts. */
   private volatile int yieldedTo = -1;
   /** Wakes the yielder when a job or stage starts, so it need not wait for its next poll. */
@@ -231,6 +235,9 @@ final class BarrierExchange implements AutoCloseable {
           }
           yieldedTo = -1;
         }
+        if (channels == null && !slotsFor(order)) {
+          return null; // too few live task slots: the caller uses the tree exchange meanwhile
+        }
         connect();
         if (order.evaluate && !validates()) {
           return null;
@@ -251,6 +258,43 @@ final class BarrierExchange implements AutoCloseable {
         recover(e, order);
       }
     }
+  }
+
+  /**
+   * Whether the live executors offer a task slot per partition, which a barrier job needs (Spark would otherwise
+   * re-check every 15 s, 40 times per attempt, in silence: ~40 minutes after a lost Worker). At the run's start
+   * executors may still be registering: waits for them up to {@link #START_SLOTS_WAIT_MS}. Later (an executor or
+   * Worker lost) it says so once and returns false at once; the caller runs the steps with the tree exchange, which
+   * gives the same weights, until the slots are back.
+   */
+  private boolean slotsFor(StepOrder order) {
+    int live = liveSlots(sc);
+    if (live < partitions && stepsDone == 0 && !shortOfSlots) {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_SLOTS_WAIT_MS);
+      while (live < partitions && System.nanoTime() < deadline && !closed) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MS));
+        live = liveSlots(sc);
+      }
+    }
+    if (live >= partitions) {
+      if (shortOfSlots) {
+        LOG.info("{} task slots are live again: back to the barrier exchange at epoch {}", live, order.epoch);
+        shortOfSlots = false;
+      }
+      return true;
+    }
+    if (!shortOfSlots) {
+      LOG.warn("only {} live task slots for the barrier exchange's {} tasks (an executor or Worker is lost, or not "
+          + "started): continuing with the tree exchange (same weights) and back to the barrier exchange when the "
+          + "slots return", live, partitions);
+      shortOfSlots = true;
+    }
+    return false;
+  }
+
+  /** Task slots the application's live executors offer now: the number Spark's own barrier check uses. */
+  static int liveSlots(SparkContext sc) {
+    return sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
   }
 
   /**
