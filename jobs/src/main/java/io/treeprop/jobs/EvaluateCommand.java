@@ -40,7 +40,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Outputs.requireWritable(report, overwrite, spark.sparkContext().hadoopConfiguration());
       }
       Model m = ModelData.load(model, spark.sparkContext().hadoopConfiguration());
-      Evaluation.Result r = Evaluation.evaluate(spark, m, DataSource.read(spark, source.spec(data)), model);
+      Evaluation.Result r = Evaluation.evaluate(spark, m, DataSource.read(spark, source.spec(data, m, true)), model);
       System.out.println(r.headline());
       if (report != null) {
         Evaluation.write(spark, r, report, overwrite, System.out);

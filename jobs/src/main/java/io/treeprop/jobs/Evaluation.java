@@ -40,7 +40,7 @@ final class Evaluation {
     Optional<LabelMapping> mapping = LabelMapping.fromMetadata(model.metadata());
     SourceData data = regression ? DataSource.numericLabels(raw)
         : mapping.map(m -> m.apply(raw)).orElse(raw);
-    var scored = Scoring.score(spark, model, data).select(SourceData.LABEL, Scoring.PREDICTION);
+    var scored = Scoring.scoreIndices(spark, model, data).select(SourceData.LABEL, Scoring.PREDICTION);
     Report.Builder b = Report.builder().optModel(model).optModelLocation(modelLocation).optData(raw.description());
     int k = model.network().outputShape().size();
     if (regression) {

@@ -8,6 +8,7 @@ import io.treeprop.jobs.data.DataSource;
 import io.treeprop.jobs.data.LabelMapping;
 import io.treeprop.jobs.data.Scaling;
 import io.treeprop.jobs.data.SourceData;
+import io.treeprop.jobs.data.TrainingSource;
 import io.treeprop.spark.data.InputColumns;
 import io.treeprop.spark.train.ConsoleProgress;
 import io.treeprop.spark.train.JsonLinesMetrics;
@@ -71,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     Model model = trainer.fit(cfg.network(train.features()), loss, prepared.frame(),
         validation == null ? null : validation.frame(), InputColumns.defaults());
-    model = withMetadata(model, cfg, scaling, mapping);
+    model = withMetadata(model, cfg, scaling, mapping, TrainingSource.of(cfg.data().train(), train));
     Outputs.saveModel(model, cfg.output().model(), overwrite, hadoop);
     System.out.printf("trained %d steps in %.1f s: %s%n", model.summary().steps(), model.summary().seconds(),
         model.summary().stopReason());
@@ -92,11 +93,13 @@ final class TrainCommand implements Callable<Integer> {
     return mapping == null ? DataSource.numericLabels(scaled) : mapping.apply(scaled);
   }
 
-  /** Scaling, label mapping (and class names) and the effective job config, saved with the model. */
+  /** Scaling, label mapping (and class names), how the data was read and the effective job config. */
   @SuppressWarnings("unchecked")
-  private static Model withMetadata(Model m, JobConfig cfg, Scaling scaling, LabelMapping mapping) {
+  private static Model withMetadata(Model m, JobConfig cfg, Scaling scaling, LabelMapping mapping,
+      TrainingSource source) {
     Map<String, Object> meta = new HashMap<>(m.metadata());
     meta.putAll(scaling.toMetadata());
+    meta.putAll(source.toMetadata());
     List<String> labels = List.of();
     if (mapping != null) {
       meta.putAll(mapping.toMetadata());

@@ -122,12 +122,15 @@ public final class DataSource {
       }
       return Checks.numeric(df, spec.labelColumn(), features, List.of(), what);
     }
-    Column vector = vectorColumn(schema, spec.featuresColumn(), what).as(FEATURES);
-    List<Column> out = new ArrayList<>(List.of(vector));
+    Column vector = vectorColumn(schema, spec.featuresColumn(), what);
+    List<Column> out = new ArrayList<>(List.of(vector.as(FEATURES)));
     if (spec.labelColumn() != null) {
       out.add(label(schema, spec.labelColumn(), what));
     }
-    return Checks.vectors(df.select(out.toArray(Column[]::new)), what);
+    boolean isVector = schema.apply(spec.featuresColumn()).dataType().equals(SQLDataTypes.VectorType());
+    Dataset<Row> input = isVector ? df : df.withColumn(SourceData.HIDDEN_FEATURES, vector);
+    return Checks.vectors(df.select(out.toArray(Column[]::new)), input,
+        isVector ? spec.featuresColumn() : SourceData.HIDDEN_FEATURES, what);
   }
 
   private static Column vectorColumn(StructType schema, String name, String what) {
