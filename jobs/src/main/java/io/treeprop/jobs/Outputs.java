@@ -11,12 +11,38 @@ import org.apache.hadoop.fs.Path;
 final class Outputs {
   private Outputs() {}
 
-  /** Fails before any work when {@code path} exists and may not be replaced. */
-  static void requireWritable(String path, boolean overwrite, Configuration hadoop) throws IOException {
+  /**
+   * Fails before any work when {@code path} exists and may not be replaced, or cannot be written: its nearest
+   * existing ancestor must be a directory where a file can be created (a probe file, deleted at once).
+   *
+   * @param key what names the output to the user, e.g. {@code output.model} or {@code --output}
+   */
+  static void requireWritable(String key, String path, boolean overwrite, Configuration hadoop) throws IOException {
     Path p = new Path(path);
-    if (p.getFileSystem(hadoop).exists(p) && !overwrite) {
-      throw new IllegalArgumentException("output " + path + " already exists; choose another path, or set "
-          + "output.overwrite = true (--overwrite for score)");
+    FileSystem fs = p.getFileSystem(hadoop);
+    if (fs.exists(p) && !overwrite) {
+      throw new IllegalArgumentException(key + ": " + path + " already exists; choose another path, or set "
+          + "output.overwrite = true (--overwrite for evaluate and score)");
+    }
+    Path dir = p.getParent();
+    while (dir != null && !fs.exists(dir)) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      return;
+    }
+    if (!fs.getFileStatus(dir).isDirectory()) {
+      throw new IllegalArgumentException(key + ": cannot write " + path + ": " + dir + " is a file, not a "
+          + "directory; choose another path");
+    }
+    Path probe = new Path(dir, ".treeprop-probe-" + System.nanoTime());
+    try {
+      fs.create(probe, false).close();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(key + ": cannot write " + path + ": no permission to create files in "
+          + dir + " (" + e.getClass().getSimpleName() + "); choose a writable path", e);
+    } finally {
+      fs.delete(probe, false);
     }
   }
 

@@ -3,6 +3,7 @@ package io.treeprop.jobs;
 import io.treeprop.core.loss.Loss;
 import io.treeprop.core.model.Json;
 import io.treeprop.core.model.Model;
+import io.treeprop.core.model.NetworkSpec;
 import io.treeprop.jobs.config.JobConfig;
 import io.treeprop.jobs.data.DataSource;
 import io.treeprop.jobs.data.LabelMapping;
@@ -38,6 +39,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     JobConfig cfg = JobConfig.load(conf, overrides, new Configuration());
+    JobConfig.warnings(conf, new Configuration()).forEach(w -> System.err.println("treeprop: warning: " + w));
     SparkSession spark = Sessions.create("treeprop train " + conf, cfg.spark().master(), cfg.spark().conf());
     try {
       run(spark, cfg);
@@ -50,19 +52,32 @@ final class TrainCommand implements Callable<Integer> {
   private static void run(SparkSession spark, JobConfig cfg) throws Exception {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     boolean overwrite = cfg.output().overwrite();
-    Outputs.requireWritable(cfg.output().model(), overwrite, hadoop);
+    Outputs.requireWritable("output.model", cfg.output().model(), overwrite, hadoop);
     if (cfg.output().report() != null) {
-      Outputs.requireWritable(cfg.output().report(), overwrite, hadoop);
+      Outputs.requireWritable("output.report", cfg.output().report(), overwrite, hadoop);
+    }
+    if (cfg.output().metrics() != null) {
+      Outputs.requireWritable("output.metrics", cfg.output().metrics(), overwrite, hadoop);
     }
     Loss loss = cfg.model().loss();
     SourceData train = DataSource.read(spark, cfg.data().train());
     System.out.printf("data: %,d rows of %d features from %s%n", train.rows(), train.features(),
         train.description());
+    NetworkSpec network = cfg.network(train.features());
+    LabelMapping mapping = null;
+    if (loss.task() != Loss.Task.REGRESSION) {
+      mapping = LabelMapping.fit(train);
+      Preflight.classes(mapping, loss, network.compile().outputShape().size(), train, System.err);
+    }
+    // the test and validation data are read and checked before the first step, so none of it fails after training
+    SourceData validation = cfg.data().validation() == null ? null : Preflight.sameAsTraining("data.validation",
+        DataSource.read(spark, cfg.data().validation()), train, mapping);
+    SourceData test = cfg.data().test() == null ? null : DataSource.read(spark, cfg.data().test());
+    if (test != null) {
+      Preflight.sameAsTraining("data.test", test, train, mapping);
+    }
     Scaling scaling = cfg.data().scaling().fit(train);
-    LabelMapping mapping = loss.task() == Loss.Task.REGRESSION ? null : LabelMapping.fit(train);
     SourceData prepared = prepare(train, scaling, mapping);
-    SourceData validation = cfg.data().validation() == null ? null
-        : prepare(DataSource.read(spark, cfg.data().validation()), scaling, mapping);
 
     SparkTrainer trainer = new SparkTrainer(cfg.toSparkTrainConfig(train.rows())).addListener(new ConsoleProgress(10));
     JsonLinesMetrics metrics = cfg.output().metrics() == null ? null
@@ -70,16 +85,15 @@ final class TrainCommand implements Callable<Integer> {
     if (metrics != null) {
       trainer.addListener(metrics);
     }
-    Model model = trainer.fit(cfg.network(train.features()), loss, prepared.frame(),
-        validation == null ? null : validation.frame(), InputColumns.defaults());
+    Model model = trainer.fit(network, loss, prepared.frame(),
+        validation == null ? null : scaling.apply(validation).frame(), InputColumns.defaults());
     model = withMetadata(model, cfg, scaling, mapping, TrainingSource.of(cfg.data().train(), train));
     Outputs.saveModel(model, cfg.output().model(), overwrite, hadoop);
     System.out.printf("trained %d steps in %.1f s: %s%n", model.summary().steps(), model.summary().seconds(),
         model.summary().stopReason());
     System.out.println("model: " + cfg.output().model());
-    if (cfg.data().test() != null) {
-      Evaluation.Result r = Evaluation.evaluate(spark, model, DataSource.read(spark, cfg.data().test()),
-          cfg.output().model());
+    if (test != null) {
+      Evaluation.Result r = Evaluation.evaluate(spark, model, test, cfg.output().model());
       System.out.println("test " + r.headline());
       if (cfg.output().report() != null) {
         Evaluation.write(spark, r, cfg.output().report(), overwrite, System.out);

@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -40,6 +42,8 @@ final class Hocon {
   private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
   /** A config file larger than this is not a config file. */
   private static final long MAX_FILE_BYTES = 16L << 20;
+
+  private static final Pattern PLAIN_INCLUDE = Pattern.compile("^\\s*include\\s+(?:file\\(\\s*)?\"([^\"]+)\"");
 
   private Hocon() {}
 
@@ -65,6 +69,39 @@ final class Hocon {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read config file " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The plain {@code include "x"} / {@code include file("x")} lines of a local config file whose file does not
+   * exist, as warnings: HOCON skips a missing plain include silently ({@code include required(...)} is an error).
+   * Nested includes are not followed.
+   */
+  static List<String> missingIncludes(String path, Configuration hadoop) {
+    List<String> warnings = new ArrayList<>();
+    try {
+      Path p = new Path(path);
+      if (!(p.getFileSystem(hadoop) instanceof LocalFileSystem local)) {
+        return warnings;
+      }
+      java.io.File file = local.pathToFile(p);
+      List<String> lines = java.nio.file.Files.readAllLines(file.toPath(), StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        Matcher m = PLAIN_INCLUDE.matcher(lines.get(i));
+        if (m.find()) {
+          java.io.File target = new java.io.File(m.group(1));
+          if (!target.isAbsolute()) {
+            target = new java.io.File(file.getAbsoluteFile().getParentFile(), m.group(1));
+          }
+          if (!target.exists()) {
+            warnings.add(path + " line " + (i + 1) + ": include \"" + m.group(1) + "\" finds no file (" + target
+                + ") and HOCON skips it; fix the path, or write include required(\"...\") to make it an error");
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read config file " + path + ": " + e.getMessage(), e);
+    }
+    return warnings;
   }
 
   /** Parses HOCON text; {@code origin} names it in errors (a file name, or e.g. "job config"). */

@@ -60,6 +60,14 @@ public record JobConfig(DataSection data, ModelSection model, TrainingSection tr
     return from(Hocon.parseFile(path, hadoop), overrides);
   }
 
+  /**
+   * What reading the file at {@code path} accepted but a user should hear about: plain includes that find no
+   * file (HOCON skips them).
+   */
+  public static List<String> warnings(String path, Configuration hadoop) {
+    return Hocon.missingIncludes(path, hadoop);
+  }
+
   /** {@link #load(String, List, Configuration)} with Hadoop's default configuration. */
   public static JobConfig load(String path, List<String> overrides) {
     return load(path, overrides, new Configuration());
