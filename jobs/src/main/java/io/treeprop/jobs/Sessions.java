@@ -33,8 +33,18 @@ public final class Sessions {
     sc.setIfMissing("spark.kryo.registrator", "io.treeprop.spark.serde.TreepropKryoRegistrator");
     sc.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
     conf.forEach(sc::set);
-    SparkSession spark = SparkSession.builder().config(sc).getOrCreate();
-    return spark;
+    try {
+      return SparkSession.builder().config(sc).getOrCreate();
+    } catch (Exception e) { // SparkException, which Scala throws unchecked
+      String m = sc.get("spark.master", "");
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      throw new IllegalArgumentException("cannot start Spark with master \"" + m + "\": " + root.getMessage()
+          + "; a master is local, local[N], local[*], spark://host:port, yarn or k8s://https://host:port "
+          + "(--master, or spark.master in the job)", e);
+    }
   }
 
   /** Stops the session when this JVM created the master (embedded mode); spark-submit stops its own. */

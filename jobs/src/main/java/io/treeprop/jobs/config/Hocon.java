@@ -117,7 +117,7 @@ final class Hocon {
   static Config parseOverride(String setting) {
     int eq = setting.indexOf('=');
     if (eq < 0) {
-      throw new IllegalArgumentException("override \"" + setting + "\" has no '='; write key=value, e.g. "
+      throw new MalformedOverrideException("override \"" + setting + "\" has no '='; write key=value, e.g. "
           + "--set training.epochs=3");
     }
     String key = setting.substring(0, eq).strip();
@@ -125,7 +125,7 @@ final class Hocon {
     try {
       parts = ConfigUtil.splitPath(key);
     } catch (ConfigException e) {
-      throw new IllegalArgumentException("override \"" + setting + "\": \"" + key + "\" is not a key path; write "
+      throw new MalformedOverrideException("override \"" + setting + "\": \"" + key + "\" is not a key path; write "
           + "dotted keys, e.g. training.optimizer.learningRate", e);
     }
     String text = ConfigUtil.joinPath(parts) + " = " + valueText(setting.substring(eq + 1).strip());
@@ -133,7 +133,7 @@ final class Hocon {
     try {
       return ConfigFactory.parseString(text, options(origin)).resolve();
     } catch (ConfigException e) {
-      throw new IllegalArgumentException("override \"" + setting + "\": " + reason(e), e);
+      throw new MalformedOverrideException("override \"" + setting + "\": " + reason(e), e);
     }
   }
 

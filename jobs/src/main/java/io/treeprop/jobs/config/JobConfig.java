@@ -57,6 +57,8 @@ public record JobConfig(DataSection data, ModelSection model, TrainingSection tr
    * @throws IllegalArgumentException for anything wrong in the file or the overrides
    */
   public static JobConfig load(String path, List<String> overrides, Configuration hadoop) {
+    // a malformed override is a usage error, reported before anything about the file
+    (overrides == null ? List.<String>of() : overrides).forEach(Hocon::parseOverride);
     return from(Hocon.parseFile(path, hadoop), overrides);
   }
 

@@ -108,7 +108,13 @@ public final class DataSource {
   private static SourceData parquet(SparkSession spark, SourceSpec spec) {
     String what = describe(spec);
     requireFiles(spark, spec.path(), what);
-    Dataset<Row> df = spark.read().parquet(spec.path());
+    Dataset<Row> df;
+    try {
+      df = spark.read().parquet(spec.path());
+    } catch (Exception e) {
+      throw new IllegalArgumentException(what + " cannot be read as Parquet: " + firstLine(rootCause(e).getMessage())
+          + "; is it another format? Say which (format = csv | libsvm | idx, or --format)", e);
+    }
     StructType schema = df.schema();
     if (spec.featuresColumn() == null) {
       List<String> features = featureColumns(schema, spec, what);
@@ -234,6 +240,15 @@ public final class DataSource {
   @SuppressWarnings("unchecked")
   static <T extends Throwable> RuntimeException rethrow(Throwable t) throws T {
     throw (T) t;
+  }
+
+  /** The first line of a message (Spark's often carry a stack trace after it). */
+  static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 
   static Throwable rootCause(Throwable e) {
