@@ -44,6 +44,8 @@ final class Hocon {
   private static final long MAX_FILE_BYTES = 16L << 20;
 
   private static final Pattern PLAIN_INCLUDE = Pattern.compile("^\\s*include\\s+(?:file\\(\\s*)?\"([^\"]+)\"");
+  private static final Pattern REQUIRED_INCLUDE = Pattern.compile(
+      "^\\s*include\\s+required\\(\\s*(?:file\\(\\s*)?\"([^\"]+)\"");
 
   private Hocon() {}
 
@@ -56,6 +58,11 @@ final class Hocon {
         throw new IllegalArgumentException("config file " + path + " does not exist or is not a file");
       }
       if (fs instanceof LocalFileSystem local) {
+        // Typesafe reports a missing required include as a classpath resource, its leading '/' dropped
+        List<String> missing = includes(local.pathToFile(p), path, REQUIRED_INCLUDE);
+        if (!missing.isEmpty()) {
+          throw new IllegalArgumentException(missing.get(0) + "; fix the path");
+        }
         return parse(() -> ConfigFactory.parseFile(local.pathToFile(p), options(path)));
       }
       if (fs.getFileStatus(p).getLen() > MAX_FILE_BYTES) {
@@ -77,31 +84,39 @@ final class Hocon {
    * Nested includes are not followed.
    */
   static List<String> missingIncludes(String path, Configuration hadoop) {
-    List<String> warnings = new ArrayList<>();
     try {
       Path p = new Path(path);
       if (!(p.getFileSystem(hadoop) instanceof LocalFileSystem local)) {
-        return warnings;
+        return List.of();
       }
-      java.io.File file = local.pathToFile(p);
-      List<String> lines = java.nio.file.Files.readAllLines(file.toPath(), StandardCharsets.UTF_8);
-      for (int i = 0; i < lines.size(); i++) {
-        Matcher m = PLAIN_INCLUDE.matcher(lines.get(i));
-        if (m.find()) {
-          java.io.File target = new java.io.File(m.group(1));
-          if (!target.isAbsolute()) {
-            target = new java.io.File(file.getAbsoluteFile().getParentFile(), m.group(1));
-          }
-          if (!target.exists()) {
-            warnings.add(path + " line " + (i + 1) + ": include \"" + m.group(1) + "\" finds no file (" + target
-                + ") and HOCON skips it; fix the path, or write include required(\"...\") to make it an error");
-          }
-        }
+      List<String> warnings = new ArrayList<>();
+      for (String m : includes(local.pathToFile(p), path, PLAIN_INCLUDE)) {
+        warnings.add(m + " and HOCON skips it; fix the path, or write include required(\"...\") to make it an "
+            + "error");
       }
+      return warnings;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read config file " + path + ": " + e.getMessage(), e);
     }
-    return warnings;
+  }
+
+  /** "FILE line N: include "x" finds no file (/abs/x)" for each include {@code pattern} matches whose file is missing. */
+  private static List<String> includes(java.io.File file, String path, Pattern pattern) throws IOException {
+    List<String> missing = new ArrayList<>();
+    List<String> lines = java.nio.file.Files.readAllLines(file.toPath(), StandardCharsets.UTF_8);
+    for (int i = 0; i < lines.size(); i++) {
+      Matcher m = pattern.matcher(lines.get(i));
+      if (m.find()) {
+        java.io.File target = new java.io.File(m.group(1));
+        if (!target.isAbsolute()) {
+          target = new java.io.File(file.getAbsoluteFile().getParentFile(), m.group(1));
+        }
+        if (!target.exists()) {
+          missing.add(path + " line " + (i + 1) + ": include \"" + m.group(1) + "\" finds no file (" + target + ")");
+        }
+      }
+    }
+    return missing;
   }
 
   /** Parses HOCON text; {@code origin} names it in errors (a file name, or e.g. "job config"). */

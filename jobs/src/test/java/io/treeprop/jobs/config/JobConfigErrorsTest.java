@@ -99,7 +99,7 @@ class JobConfigErrorsTest {
         + "or everyEpoch, or leave checkpoints off");
     minimalFails("training.l2 = -0.1", "training.l2 (-0.1) must be a finite number >= 0");
     minimalFails("training.treeDepth = 0", "training.treeDepth (0) must be at least 1");
-    minimalFails("training.exchange = ring", "training: exchange 'ring' is not one of tree, barrier, auto");
+    minimalFails("training.exchange = ring", "training.exchange: \"ring\" is not one of tree, barrier, auto (at ");
     minimalFails("data.validationFraction = 1.5", "data.validationFraction (1.5) must be in [0, 0.5]");
     minimalFails("data.validationFraction = 0.99", "data.validationFraction (0.99) must be in [0, 0.5]: it is the "
         + "share of the training rows held out");

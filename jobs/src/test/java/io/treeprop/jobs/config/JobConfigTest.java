@@ -239,4 +239,12 @@ class JobConfigTest {
     assertTrue(warnings.get(0).startsWith(job + " line 2: include \"comon.conf\" finds no file ("
         + dir.resolve("comon.conf") + ")"), warnings.get(0));
   }
+
+  @Test
+  void aRequiredIncludeThatFindsNoFileIsAnErrorNamingThePathAsWritten(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("nowhere").resolve("common.conf");
+    Files.writeString(dir.resolve("job.conf"), ConfigFixtures.MINIMAL + "include required(\"" + missing + "\")\n");
+    ConfigFixtures.fails(() -> JobConfig.load(dir.resolve("job.conf").toString(), List.of()),
+        "include \"" + missing + "\" finds no file (" + missing + "); fix the path");
+  }
 }
