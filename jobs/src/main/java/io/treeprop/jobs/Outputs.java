@@ -68,4 +68,37 @@ final class Outputs {
       }
     }
   }
+
+  /** The file that marks a checkpoint directory as holding a finished run (the job saved its model). */
+  static final String FINISHED = "_FINISHED";
+
+  /**
+   * Before training: a checkpoint directory that holds a finished run is never resumed. With {@code overwrite} it
+   * is emptied (the run starts over); without, it is an error naming the fix.
+   *
+   * @return whether the directory was emptied
+   */
+  static boolean startOverIfFinished(String checkpointDir, boolean overwrite, Configuration hadoop)
+      throws IOException {
+    Path dir = new Path(checkpointDir);
+    FileSystem fs = dir.getFileSystem(hadoop);
+    if (!fs.exists(new Path(dir, FINISHED))) {
+      return false;
+    }
+    if (!overwrite) {
+      throw new IllegalArgumentException("training.checkpoints.dir: " + checkpointDir + " holds the checkpoints of a "
+          + "finished run, which is never resumed; to train again from the start set output.overwrite = true "
+          + "(its checkpoints are then replaced), or use another checkpoint directory");
+    }
+    fs.delete(dir, true);
+    return true;
+  }
+
+  /** After the model is saved: marks the run's checkpoint directory as finished. */
+  static void markFinished(String checkpointDir, String model, Configuration hadoop) throws IOException {
+    Path marker = new Path(checkpointDir, FINISHED);
+    try (var out = marker.getFileSystem(hadoop).create(marker, true)) {
+      out.write(("finished; the model is at " + model + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
 }

@@ -11,6 +11,7 @@ import io.treeprop.jobs.data.Scaling;
 import io.treeprop.jobs.data.SourceData;
 import io.treeprop.jobs.data.TrainingSource;
 import io.treeprop.spark.data.InputColumns;
+import io.treeprop.spark.train.CheckpointConfig;
 import io.treeprop.spark.train.ConsoleProgress;
 import io.treeprop.spark.train.JsonLinesMetrics;
 import io.treeprop.spark.train.SparkTrainer;
@@ -59,6 +60,12 @@ final class TrainCommand implements Callable<Integer> {
     if (cfg.output().metrics() != null) {
       Outputs.requireWritable("output.metrics", cfg.output().metrics(), overwrite, hadoop);
     }
+    CheckpointConfig checkpoints = cfg.training().checkpoints();
+    if (checkpoints != null && cfg.training().resume()
+        && Outputs.startOverIfFinished(checkpoints.dir(), overwrite, hadoop)) {
+      System.err.println("treeprop: the checkpoints in " + checkpoints.dir() + " were of a finished run; starting "
+          + "over");
+    }
     Loss loss = cfg.model().loss();
     SourceData train = DataSource.read(spark, cfg.data().train());
     System.out.printf("data: %,d rows of %d features from %s%n", train.rows(), train.features(),
@@ -89,6 +96,9 @@ final class TrainCommand implements Callable<Integer> {
         validation == null ? null : scaling.apply(validation).frame(), InputColumns.defaults());
     model = withMetadata(model, cfg, scaling, mapping, TrainingSource.of(cfg.data().train(), train));
     Outputs.saveModel(model, cfg.output().model(), overwrite, hadoop);
+    if (checkpoints != null) {
+      Outputs.markFinished(checkpoints.dir(), cfg.output().model(), hadoop);
+    }
     System.out.printf("trained %d steps in %.1f s: %s%n", model.summary().steps(), model.summary().seconds(),
         model.summary().stopReason());
     System.out.println("model: " + cfg.output().model());
