@@ -2,8 +2,10 @@ package io.treeprop.jobs;
 
 import io.treeprop.core.loss.Loss;
 import io.treeprop.core.model.Json;
+import io.treeprop.core.model.EpochMetrics;
 import io.treeprop.core.model.Model;
 import io.treeprop.core.model.NetworkSpec;
+import io.treeprop.core.model.TrainingSummary;
 import io.treeprop.jobs.config.JobConfig;
 import io.treeprop.jobs.data.DataSource;
 import io.treeprop.jobs.data.LabelMapping;
@@ -18,6 +20,7 @@ import io.treeprop.spark.train.SparkTrainer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -66,6 +69,11 @@ final class TrainCommand implements Callable<Integer> {
       System.err.println("treeprop: the checkpoints in " + checkpoints.dir() + " were of a finished run; starting "
           + "over");
     }
+    if (cfg.output().report() != null && cfg.data().test() == null) {
+      System.err.println("treeprop: warning: output.report is set but there is no data.test; a report evaluates "
+          + "the model on test data, so none will be written (set data.test, or evaluate later with treeprop "
+          + "evaluate --report)");
+    }
     Loss loss = cfg.model().loss();
     SourceData train = DataSource.read(spark, cfg.data().train());
     System.out.printf("data: %,d rows of %d features from %s%n", train.rows(), train.features(),
@@ -101,6 +109,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     System.out.printf("trained %d steps in %.1f s: %s%n", model.summary().steps(), model.summary().seconds(),
         model.summary().stopReason());
+    System.out.println(finalMetrics(model.summary()));
     System.out.println("model: " + cfg.output().model());
     if (test != null) {
       Evaluation.Result r = Evaluation.evaluate(spark, model, test, cfg.output().model());
@@ -109,6 +118,33 @@ final class TrainCommand implements Callable<Integer> {
         Evaluation.write(spark, r, cfg.output().report(), overwrite, System.out);
       }
     }
+  }
+
+  /**
+   * The last epoch's training (and validation) metrics, and which epoch's weights the model holds when early
+   * stopping restored the best: e.g. {@code final epoch 10: loss 0.2062, accuracy 0.9246; validation loss 0.3011,
+   * accuracy 0.8950}.
+   */
+  static String finalMetrics(TrainingSummary summary) {
+    if (summary.epochs().isEmpty()) {
+      return "no epoch ran";
+    }
+    EpochMetrics e = summary.epochs().get(summary.epochs().size() - 1);
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "final epoch %d: loss %.4f", e.epoch(),
+        e.trainLoss()));
+    if (e.trainAccuracy() != null) {
+      sb.append(String.format(Locale.ROOT, ", accuracy %.4f", e.trainAccuracy()));
+    }
+    if (e.validationLoss() != null) {
+      sb.append(String.format(Locale.ROOT, "; validation loss %.4f", e.validationLoss()));
+    }
+    if (e.validationAccuracy() != null) {
+      sb.append(String.format(Locale.ROOT, ", accuracy %.4f", e.validationAccuracy()));
+    }
+    if (summary.bestEpoch() != null && summary.bestEpoch() != e.epoch()) {
+      sb.append("; the model holds the weights of epoch ").append(summary.bestEpoch());
+    }
+    return sb.toString();
   }
 
   /** Scaled features, and labels as class indices (classification) or numbers (regression). */

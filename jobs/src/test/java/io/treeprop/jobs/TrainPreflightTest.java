@@ -106,4 +106,16 @@ class TrainPreflightTest {
     assertTrue(r.err().contains("treeprop: warning: the data has 2 classes (no, yes) but the output layer has 3 "
         + "units"), r.toString());
   }
+
+  @Test
+  void aReportWithoutTestDataIsAWarningAndEveryRunEndsWithItsFinalMetrics() throws IOException {
+    String train = csv("train.csv", 40, "a,b,y", i -> xy(i, Integer.toString(i % 3)));
+    Cli.Result r = Cli.run("train", job(train, "validationFraction = 0.25", SOFTMAX3, "categorical_cross_entropy",
+        "report = \"" + tmp.resolve("report") + "\""));
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.err().contains("treeprop: warning: output.report is set but there is no data.test"), r.toString());
+    assertFalse(Files.exists(tmp.resolve("report")));
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("final epoch 1: loss \\d\\.\\d{4}, accuracy \\d\\.\\d{4}; "
+        + "validation loss \\d\\.\\d{4}, accuracy \\d\\.\\d{4}")), r.toString());
+  }
 }
