@@ -16,6 +16,7 @@ import io.treeprop.spark.data.InputColumns;
 import io.treeprop.spark.train.CheckpointConfig;
 import io.treeprop.spark.train.ConsoleProgress;
 import io.treeprop.spark.train.JsonLinesMetrics;
+import io.treeprop.spark.train.SparkTrainConfig;
 import io.treeprop.spark.train.SparkTrainer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,7 +95,11 @@ final class TrainCommand implements Callable<Integer> {
     Scaling scaling = cfg.data().scaling().fit(train);
     SourceData prepared = prepare(train, scaling, mapping);
 
-    SparkTrainer trainer = new SparkTrainer(cfg.toSparkTrainConfig(train.rows())).addListener(new ConsoleProgress(10));
+    SparkTrainConfig trainConfig = cfg.toSparkTrainConfig(train.rows());
+    if (trainConfig.partitions() == 0) {
+      trainConfig = trainConfig.withPartitions(partitions(spark, train));
+    }
+    SparkTrainer trainer = new SparkTrainer(trainConfig).addListener(new ConsoleProgress(10));
     JsonLinesMetrics metrics = cfg.output().metrics() == null ? null
         : new JsonLinesMetrics(cfg.output().metrics(), hadoop);
     if (metrics != null) {
@@ -118,6 +123,21 @@ final class TrainCommand implements Callable<Integer> {
         Evaluation.write(spark, r, cfg.output().report(), overwrite, System.out);
       }
     }
+  }
+
+  /**
+   * With {@code training.partitions = 0}: the source's partitions, or the application's task slots when the source
+   * has fewer (small files come as one partition, which would train on one core), never more than the rows. Says
+   * what it chose.
+   */
+  private static int partitions(SparkSession spark, SourceData train) {
+    int source = train.frame().rdd().getNumPartitions();
+    int cpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+    int slots = Math.max(1, spark.sparkContext().defaultParallelism() / Math.max(1, cpus));
+    int chosen = source >= slots ? source : (int) Math.min(slots, train.rows());
+    System.out.printf("partitions: %d (%s; set training.partitions to choose)%n", chosen, chosen == source
+        ? "as the data comes" : "the application's " + slots + " task slots; the data comes in " + source);
+    return chosen;
   }
 
   /**

@@ -118,4 +118,16 @@ class TrainPreflightTest {
     assertTrue(r.out().lines().anyMatch(l -> l.matches("final epoch 1: loss \\d\\.\\d{4}, accuracy \\d\\.\\d{4}; "
         + "validation loss \\d\\.\\d{4}, accuracy \\d\\.\\d{4}")), r.toString());
   }
+
+  @Test
+  void aSmallFileTrainsOnEveryTaskSlotUnlessPartitionsAreSet() throws IOException {
+    String train = csv("small.csv", 50, "a,b,y", i -> xy(i, Integer.toString(i % 2)));
+    String conf = job(train, "", SOFTMAX3.replace("3", "2"), "categorical_cross_entropy", "overwrite = true");
+    Cli.Result r = Cli.run("train", conf, "--set", "spark.master=local[2]");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("partitions: 2 (the application's 2 task slots; the data comes in 1;"), r.toString());
+    r = Cli.run("train", conf, "--set", "spark.master=local[2]", "--set", "training.partitions=1");
+    assertEquals(0, r.code(), r.toString());
+    assertFalse(r.out().contains("partitions: "), "an explicit count is used as it is\n" + r);
+  }
 }
