@@ -76,7 +76,7 @@ final class Evaluation {
 
   /** Writes the report and says where. */
   static void write(SparkSession spark, Result r, String dir, boolean overwrite, PrintStream out) throws IOException {
-    Path p = r.report().write(new Path(dir), spark.sparkContext().hadoopConfiguration(), overwrite);
-    out.println("report: " + p);
+    r.report().write(new Path(dir), spark.sparkContext().hadoopConfiguration(), overwrite);
+    out.println("report: " + dir); // as the user wrote it, like the model's path
   }
 }
