@@ -34,6 +34,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train a network as a job config describes; save the model and, with test data, a report.")
 final class TrainCommand implements Callable<Integer> {
+  /** Seconds between progress lines. */
+  static final double PROGRESS_SECONDS = 5;
+
   @Parameters(index = "0", paramLabel = "CONF", description = "Job config (HOCON), a local or Hadoop path.")
   String conf;
 
@@ -99,7 +102,7 @@ final class TrainCommand implements Callable<Integer> {
     if (trainConfig.partitions() == 0) {
       trainConfig = trainConfig.withPartitions(partitions(spark, train));
     }
-    SparkTrainer trainer = new SparkTrainer(trainConfig).addListener(new ConsoleProgress(10));
+    SparkTrainer trainer = new SparkTrainer(trainConfig).addListener(new ConsoleProgress(PROGRESS_SECONDS));
     JsonLinesMetrics metrics = cfg.output().metrics() == null ? null
         : new JsonLinesMetrics(cfg.output().metrics(), hadoop);
     if (metrics != null) {
