@@ -46,18 +46,21 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Phases phases = new Phases();
     JobConfig cfg = JobConfig.load(conf, overrides, new Configuration());
     JobConfig.warnings(conf, new Configuration()).forEach(w -> System.err.println("treeprop: warning: " + w));
+    phases.next("Spark", "starting Spark" + (cfg.spark().master() == null ? "" : " (" + cfg.spark().master() + ")"));
     SparkSession spark = Sessions.create("treeprop train " + conf, cfg.spark().master(), cfg.spark().conf());
     try {
-      run(spark, cfg);
+      run(spark, cfg, phases);
+      phases.end();
     } finally {
       Sessions.stopIfEmbedded(spark);
     }
     return 0;
   }
 
-  private static void run(SparkSession spark, JobConfig cfg) throws Exception {
+  private static void run(SparkSession spark, JobConfig cfg, Phases phases) throws Exception {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     boolean overwrite = cfg.output().overwrite();
     Outputs.requireWritable("output.model", cfg.output().model(), overwrite, hadoop);
@@ -79,6 +82,7 @@ final class TrainCommand implements Callable<Integer> {
           + "evaluate --report)");
     }
     Loss loss = cfg.model().loss();
+    phases.next("reading", "reading and checking " + DataSource.describeSpec(cfg.data().train()));
     SourceData train = DataSource.read(spark, cfg.data().train());
     System.out.printf("data: %,d rows of %d features from %s%n", train.rows(), train.features(),
         train.description());
@@ -89,6 +93,7 @@ final class TrainCommand implements Callable<Integer> {
       Preflight.classes(mapping, loss, network.compile().outputShape().size(), train, System.err);
     }
     // the test and validation data are read and checked before the first step, so none of it fails after training
+    phases.next("checking", "checking the classes, the test and validation data and fitting the scaling");
     SourceData validation = cfg.data().validation() == null ? null : Preflight.sameAsTraining("data.validation",
         DataSource.read(spark, cfg.data().validation()), train, mapping);
     SourceData test = cfg.data().test() == null ? null : DataSource.read(spark, cfg.data().test());
@@ -108,9 +113,11 @@ final class TrainCommand implements Callable<Integer> {
     if (metrics != null) {
       trainer.addListener(metrics);
     }
+    phases.next("training", "packing the training data and training");
     Model model = trainer.fit(network, loss, prepared.frame(),
         validation == null ? null : scaling.apply(validation).frame(), InputColumns.defaults());
     model = withMetadata(model, cfg, scaling, mapping, TrainingSource.of(cfg.data().train(), train));
+    phases.next("saving", "saving the model");
     Outputs.saveModel(model, cfg.output().model(), overwrite, hadoop);
     if (checkpoints != null) {
       Outputs.markFinished(checkpoints.dir(), cfg.output().model(), hadoop);
@@ -120,6 +127,7 @@ final class TrainCommand implements Callable<Integer> {
     System.out.println(finalMetrics(model.summary()));
     System.out.println("model: " + cfg.output().model());
     if (test != null) {
+      phases.next("evaluating", "evaluating on the test data");
       Evaluation.Result r = Evaluation.evaluate(spark, model, test, cfg.output().model());
       System.out.println("test " + r.headline());
       if (cfg.output().report() != null) {

@@ -201,6 +201,11 @@ public final class DataSource {
     return functions.col("`" + name.replace("`", "``") + "`");
   }
 
+  /** E.g. {@code csv data at file:/d/train.csv}: how errors and progress name a source. */
+  public static String describeSpec(SourceSpec spec) {
+    return describe(spec);
+  }
+
   /** E.g. {@code csv data at file:/d/train.csv}. */
   static String describe(SourceSpec spec) {
     return spec.format() + " data at " + spec.path();
