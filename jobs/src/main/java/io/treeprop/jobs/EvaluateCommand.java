@@ -37,10 +37,10 @@ final class EvaluateCommand implements Callable<Integer> {
     SparkSession spark = Sessions.create("treeprop evaluate", master, java.util.Map.of());
     try {
       if (report != null) {
-        Outputs.requireWritable(report, overwrite, spark.sparkContext().hadoopConfiguration());
+        Outputs.requireWritable("--report", report, overwrite, spark.sparkContext().hadoopConfiguration());
       }
       Model m = ModelData.load(model, spark.sparkContext().hadoopConfiguration());
-      Evaluation.Result r = Evaluation.evaluate(spark, m, DataSource.read(spark, source.spec(data)), model);
+      Evaluation.Result r = Evaluation.evaluate(spark, m, DataSource.read(spark, source.spec(data, m, true)), model);
       System.out.println(r.headline());
       if (report != null) {
         Evaluation.write(spark, r, report, overwrite, System.out);

@@ -40,7 +40,7 @@ final class Evaluation {
     Optional<LabelMapping> mapping = LabelMapping.fromMetadata(model.metadata());
     SourceData data = regression ? DataSource.numericLabels(raw)
         : mapping.map(m -> m.apply(raw)).orElse(raw);
-    var scored = Scoring.score(spark, model, data).select(SourceData.LABEL, Scoring.PREDICTION);
+    var scored = Scoring.scoreIndices(spark, model, data).select(SourceData.LABEL, Scoring.PREDICTION);
     Report.Builder b = Report.builder().optModel(model).optModelLocation(modelLocation).optData(raw.description());
     int k = model.network().outputShape().size();
     if (regression) {
@@ -76,7 +76,7 @@ final class Evaluation {
 
   /** Writes the report and says where. */
   static void write(SparkSession spark, Result r, String dir, boolean overwrite, PrintStream out) throws IOException {
-    Path p = r.report().write(new Path(dir), spark.sparkContext().hadoopConfiguration(), overwrite);
-    out.println("report: " + p);
+    r.report().write(new Path(dir), spark.sparkContext().hadoopConfiguration(), overwrite);
+    out.println("report: " + dir); // as the user wrote it, like the model's path
   }
 }

@@ -2,14 +2,25 @@ package io.treeprop.jobs;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** The {@code treeprop} command. */
 @Command(name = "treeprop", mixinStandardHelpOptions = true, version = "treeprop 0.1.0",
-    description = "Train, evaluate and inspect feed-forward neural networks.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class, ScoreCommand.class, InspectCommand.class})
+    description = "Train, evaluate, score with and inspect feed-forward neural networks.",
+    subcommands = {QuickstartCommand.class, TrainCommand.class, EvaluateCommand.class, ScoreCommand.class,
+        InspectCommand.class})
 public final class Main implements Runnable {
+  /** Exit code of a failed command. */
+  public static final int FAILED = 1;
+  /** Exit code of a command line that does not parse (picocli's usage errors). */
+  public static final int USAGE = 2;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "On a failure, print the stack trace after the one-line message.")
+  boolean verbose;
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -18,13 +29,13 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 usage error). */
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new Main());
+    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
-          || e instanceof java.io.IOException) {
-        cmd.getErr().println("treeprop: " + e.getMessage());
-        return 1;
+      cmd.getErr().println("treeprop: " + Failures.message(e));
+      if (verbose) {
+        e.printStackTrace(cmd.getErr());
       }
-      throw e;
+      return e instanceof io.treeprop.jobs.config.MalformedOverrideException ? USAGE : FAILED;
     });
     return cl.execute(args);
   }

@@ -41,9 +41,9 @@ final class ScoreCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SparkSession spark = Sessions.create("treeprop score", master, java.util.Map.of());
     try {
-      Outputs.requireWritable(output, overwrite, spark.sparkContext().hadoopConfiguration());
+      Outputs.requireWritable("--output", output, overwrite, spark.sparkContext().hadoopConfiguration());
       Model m = ModelData.load(model, spark.sparkContext().hadoopConfiguration());
-      SourceData data = DataSource.read(spark, source.spec(input));
+      SourceData data = DataSource.read(spark, source.spec(input, m, false));
       long t0 = System.nanoTime();
       Scoring.write(Scoring.score(spark, m, data), output, outputFormat, overwrite);
       double s = (System.nanoTime() - t0) / 1e9;

@@ -34,7 +34,19 @@ public final class Sessions {
     sc.setIfMissing("spark.kryo.registrator", "io.treeprop.spark.serde.TreepropKryoRegistrator");
     sc.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
     conf.forEach(sc::set);
-    SparkSession spark = SparkSession.builder().config(sc).getOrCreate();
+    SparkSession spark;
+    try {
+      spark = SparkSession.builder().config(sc).getOrCreate();
+    } catch (Exception e) { // SparkException, which Scala throws unchecked
+      String m = sc.get("spark.master", "");
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      throw new IllegalArgumentException("cannot start Spark with master \"" + m + "\": " + root.getMessage()
+          + "; a master is local, local[N], local[*], spark://host:port, yarn or k8s://https://host:port "
+          + "(--master, or spark.master in the job)", e);
+    }
     // logs once, at start-up, the BLAS this driver multiplies with, its kernels and measured speed (executors log
     // their own when their first task runs)
     Blas.info();

@@ -1,47 +1,40 @@
 package io.treeprop.jobs;
 
+import io.treeprop.core.model.Model;
 import io.treeprop.jobs.data.SourceSpec;
-import java.util.List;
-import java.util.Locale;
+import io.treeprop.jobs.data.TrainingSource;
 import picocli.CommandLine.Option;
 
-/** The options that describe a data set on the command line (evaluate, score). */
+/**
+ * The options that describe a data set on the command line (evaluate, score); what they leave out comes from how
+ * the model's training data was read ({@link TrainingSource}).
+ */
 final class SourceOptions {
   @Option(names = "--format", description = "idx, libsvm, csv or parquet (default: from the file name: .csv, "
-      + ".libsvm/.svm, *-ubyte[.gz] for idx, else parquet).")
+      + ".libsvm/.svm, *-ubyte[.gz] for idx, .parquet; else the training data's format).")
   String format;
 
   @Option(names = "--labels", paramLabel = "PATH", description = "idx: the labels file.")
   String labels;
 
-  @Option(names = "--label-column", description = "csv/parquet: the label column (leave out for unlabelled data).")
+  @Option(names = "--label-column", description = "csv/parquet: the label column (default: the training data's).")
   String labelColumn;
 
   @Option(names = "--features-column", description = "parquet: a vector column holding all features.")
   String featuresColumn;
 
-  @Option(names = "--header", description = "csv: the first line names the columns.")
-  boolean header;
+  @Option(names = "--header", negatable = true, description = "csv: the first line names the columns (default: as "
+      + "in the training data; --no-header to say it has none).")
+  Boolean header;
 
-  @Option(names = "--delimiter", description = "csv: the field separator (default ,).")
+  @Option(names = "--delimiter", description = "csv: the field separator (default: the training data's, else ,).")
   String delimiter;
 
-  SourceSpec spec(String path) {
-    String f = format != null ? format : infer(path);
-    return new SourceSpec(f, path, labels, labelColumn, null, featuresColumn, header, delimiter, 0);
-  }
-
-  static String infer(String path) {
-    String p = path.toLowerCase(Locale.ROOT);
-    if (p.endsWith(".csv")) {
-      return SourceSpec.CSV;
-    }
-    if (p.endsWith(".libsvm") || p.endsWith(".svm")) {
-      return SourceSpec.LIBSVM;
-    }
-    if (List.of("-ubyte", "-ubyte.gz", ".idx", ".idx.gz").stream().anyMatch(p::endsWith)) {
-      return SourceSpec.IDX;
-    }
-    return SourceSpec.PARQUET;
+  /** The spec of the data at {@code path} for {@code model}; {@code labelled}: evaluation needs labels. */
+  SourceSpec spec(String path, Model model, boolean labelled) {
+    TrainingSource.Given given = new TrainingSource.Given(format, labels, labelColumn, featuresColumn, header,
+        delimiter);
+    return TrainingSource.resolve(path, given, TrainingSource.fromMetadata(model.metadata()).orElse(null),
+        model.network().inputShape().size(), labelled);
   }
 }

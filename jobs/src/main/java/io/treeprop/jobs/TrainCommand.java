@@ -2,19 +2,26 @@ package io.treeprop.jobs;
 
 import io.treeprop.core.loss.Loss;
 import io.treeprop.core.model.Json;
+import io.treeprop.core.model.EpochMetrics;
 import io.treeprop.core.model.Model;
+import io.treeprop.core.model.NetworkSpec;
+import io.treeprop.core.model.TrainingSummary;
 import io.treeprop.jobs.config.JobConfig;
 import io.treeprop.jobs.data.DataSource;
 import io.treeprop.jobs.data.LabelMapping;
 import io.treeprop.jobs.data.Scaling;
 import io.treeprop.jobs.data.SourceData;
+import io.treeprop.jobs.data.TrainingSource;
 import io.treeprop.spark.data.InputColumns;
+import io.treeprop.spark.train.CheckpointConfig;
 import io.treeprop.spark.train.ConsoleProgress;
 import io.treeprop.spark.train.JsonLinesMetrics;
+import io.treeprop.spark.train.SparkTrainConfig;
 import io.treeprop.spark.train.SparkTrainer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -27,6 +34,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train a network as a job config describes; save the model and, with test data, a report.")
 final class TrainCommand implements Callable<Integer> {
+  /** Seconds between progress lines. */
+  static final double PROGRESS_SECONDS = 5;
+
   @Parameters(index = "0", paramLabel = "CONF", description = "Job config (HOCON), a local or Hadoop path.")
   String conf;
 
@@ -36,54 +46,136 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Phases phases = new Phases();
     JobConfig cfg = JobConfig.load(conf, overrides, new Configuration());
+    JobConfig.warnings(conf, new Configuration()).forEach(w -> System.err.println("treeprop: warning: " + w));
+    phases.next("Spark", "starting Spark" + (cfg.spark().master() == null ? "" : " (" + cfg.spark().master() + ")"));
     SparkSession spark = Sessions.create("treeprop train " + conf, cfg.spark().master(), cfg.spark().conf());
     try {
-      run(spark, cfg);
+      run(spark, cfg, phases);
+      phases.end();
     } finally {
       Sessions.stopIfEmbedded(spark);
     }
     return 0;
   }
 
-  private static void run(SparkSession spark, JobConfig cfg) throws Exception {
+  private static void run(SparkSession spark, JobConfig cfg, Phases phases) throws Exception {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     boolean overwrite = cfg.output().overwrite();
-    Outputs.requireWritable(cfg.output().model(), overwrite, hadoop);
+    Outputs.requireWritable("output.model", cfg.output().model(), overwrite, hadoop);
     if (cfg.output().report() != null) {
-      Outputs.requireWritable(cfg.output().report(), overwrite, hadoop);
+      Outputs.requireWritable("output.report", cfg.output().report(), overwrite, hadoop);
+    }
+    if (cfg.output().metrics() != null) {
+      Outputs.requireWritable("output.metrics", cfg.output().metrics(), overwrite, hadoop);
+    }
+    CheckpointConfig checkpoints = cfg.training().checkpoints();
+    if (checkpoints != null && cfg.training().resume()
+        && Outputs.startOverIfFinished(checkpoints.dir(), overwrite, hadoop)) {
+      System.err.println("treeprop: the checkpoints in " + checkpoints.dir() + " were of a finished run; starting "
+          + "over");
+    }
+    if (cfg.output().report() != null && cfg.data().test() == null) {
+      System.err.println("treeprop: warning: output.report is set but there is no data.test; a report evaluates "
+          + "the model on test data, so none will be written (set data.test, or evaluate later with treeprop "
+          + "evaluate --report)");
     }
     Loss loss = cfg.model().loss();
+    phases.next("reading", "reading and checking " + DataSource.describeSpec(cfg.data().train()));
     SourceData train = DataSource.read(spark, cfg.data().train());
     System.out.printf("data: %,d rows of %d features from %s%n", train.rows(), train.features(),
         train.description());
+    NetworkSpec network = cfg.network(train.features());
+    LabelMapping mapping = null;
+    if (loss.task() != Loss.Task.REGRESSION) {
+      mapping = LabelMapping.fit(train);
+      Preflight.classes(mapping, loss, network.compile().outputShape().size(), train, System.err);
+    }
+    // the test and validation data are read and checked before the first step, so none of it fails after training
+    phases.next("checking", "checking the classes, the test and validation data and fitting the scaling");
+    SourceData validation = cfg.data().validation() == null ? null : Preflight.sameAsTraining("data.validation",
+        DataSource.read(spark, cfg.data().validation()), train, mapping);
+    SourceData test = cfg.data().test() == null ? null : DataSource.read(spark, cfg.data().test());
+    if (test != null) {
+      Preflight.sameAsTraining("data.test", test, train, mapping);
+    }
     Scaling scaling = cfg.data().scaling().fit(train);
-    LabelMapping mapping = loss.task() == Loss.Task.REGRESSION ? null : LabelMapping.fit(train);
     SourceData prepared = prepare(train, scaling, mapping);
-    SourceData validation = cfg.data().validation() == null ? null
-        : prepare(DataSource.read(spark, cfg.data().validation()), scaling, mapping);
 
-    SparkTrainer trainer = new SparkTrainer(cfg.toSparkTrainConfig(train.rows())).addListener(new ConsoleProgress(10));
+    SparkTrainConfig trainConfig = cfg.toSparkTrainConfig(train.rows());
+    if (trainConfig.partitions() == 0) {
+      trainConfig = trainConfig.withPartitions(partitions(spark, train));
+    }
+    SparkTrainer trainer = new SparkTrainer(trainConfig).addListener(new ConsoleProgress(PROGRESS_SECONDS));
     JsonLinesMetrics metrics = cfg.output().metrics() == null ? null
         : new JsonLinesMetrics(cfg.output().metrics(), hadoop);
     if (metrics != null) {
       trainer.addListener(metrics);
     }
-    Model model = trainer.fit(cfg.network(train.features()), loss, prepared.frame(),
-        validation == null ? null : validation.frame(), InputColumns.defaults());
-    model = withMetadata(model, cfg, scaling, mapping);
+    phases.next("training", "packing the training data and training");
+    Model model = trainer.fit(network, loss, prepared.frame(),
+        validation == null ? null : scaling.apply(validation).frame(), InputColumns.defaults());
+    model = withMetadata(model, cfg, scaling, mapping, TrainingSource.of(cfg.data().train(), train));
+    phases.next("saving", "saving the model");
     Outputs.saveModel(model, cfg.output().model(), overwrite, hadoop);
+    if (checkpoints != null) {
+      Outputs.markFinished(checkpoints.dir(), cfg.output().model(), hadoop);
+    }
     System.out.printf("trained %d steps in %.1f s: %s%n", model.summary().steps(), model.summary().seconds(),
         model.summary().stopReason());
+    System.out.println(finalMetrics(model.summary()));
     System.out.println("model: " + cfg.output().model());
-    if (cfg.data().test() != null) {
-      Evaluation.Result r = Evaluation.evaluate(spark, model, DataSource.read(spark, cfg.data().test()),
-          cfg.output().model());
+    if (test != null) {
+      phases.next("evaluating", "evaluating on the test data");
+      Evaluation.Result r = Evaluation.evaluate(spark, model, test, cfg.output().model());
       System.out.println("test " + r.headline());
       if (cfg.output().report() != null) {
         Evaluation.write(spark, r, cfg.output().report(), overwrite, System.out);
       }
     }
+  }
+
+  /**
+   * With {@code training.partitions = 0}: the source's partitions, or the application's task slots when the source
+   * has fewer (small files come as one partition, which would train on one core), never more than the rows. Says
+   * what it chose.
+   */
+  private static int partitions(SparkSession spark, SourceData train) {
+    int source = train.frame().rdd().getNumPartitions();
+    int cpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+    int slots = Math.max(1, spark.sparkContext().defaultParallelism() / Math.max(1, cpus));
+    int chosen = source >= slots ? source : (int) Math.min(slots, train.rows());
+    System.out.printf("partitions: %d (%s; set training.partitions to choose)%n", chosen, chosen == source
+        ? "as the data comes" : "the application's " + slots + " task slots; the data comes in " + source);
+    return chosen;
+  }
+
+  /**
+   * The last epoch's training (and validation) metrics, and which epoch's weights the model holds when early
+   * stopping restored the best: e.g. {@code final epoch 10: loss 0.2062, accuracy 0.9246; validation loss 0.3011,
+   * accuracy 0.8950}.
+   */
+  static String finalMetrics(TrainingSummary summary) {
+    if (summary.epochs().isEmpty()) {
+      return "no epoch ran";
+    }
+    EpochMetrics e = summary.epochs().get(summary.epochs().size() - 1);
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "final epoch %d: loss %.4f", e.epoch(),
+        e.trainLoss()));
+    if (e.trainAccuracy() != null) {
+      sb.append(String.format(Locale.ROOT, ", accuracy %.4f", e.trainAccuracy()));
+    }
+    if (e.validationLoss() != null) {
+      sb.append(String.format(Locale.ROOT, "; validation loss %.4f", e.validationLoss()));
+    }
+    if (e.validationAccuracy() != null) {
+      sb.append(String.format(Locale.ROOT, ", accuracy %.4f", e.validationAccuracy()));
+    }
+    if (summary.bestEpoch() != null && summary.bestEpoch() != e.epoch()) {
+      sb.append("; the model holds the weights of epoch ").append(summary.bestEpoch());
+    }
+    return sb.toString();
   }
 
   /** Scaled features, and labels as class indices (classification) or numbers (regression). */
@@ -92,11 +184,13 @@ final class TrainCommand implements Callable<Integer> {
     return mapping == null ? DataSource.numericLabels(scaled) : mapping.apply(scaled);
   }
 
-  /** Scaling, label mapping (and class names) and the effective job config, saved with the model. */
+  /** Scaling, label mapping (and class names), how the data was read and the effective job config. */
   @SuppressWarnings("unchecked")
-  private static Model withMetadata(Model m, JobConfig cfg, Scaling scaling, LabelMapping mapping) {
+  private static Model withMetadata(Model m, JobConfig cfg, Scaling scaling, LabelMapping mapping,
+      TrainingSource source) {
     Map<String, Object> meta = new HashMap<>(m.metadata());
     meta.putAll(scaling.toMetadata());
+    meta.putAll(source.toMetadata());
     List<String> labels = List.of();
     if (mapping != null) {
       meta.putAll(mapping.toMetadata());

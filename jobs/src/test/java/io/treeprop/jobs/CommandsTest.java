@@ -56,6 +56,7 @@ class CommandsTest {
             + "path: \"" + data() + "\"}", "--set", "training.earlyStopping.patience=5");
     assertEquals(0, r[0], r[1] + "\n" + r[2]);
     assertTrue(r[1].toString().contains("test RMSE"), r[1].toString());
+    assertTrue(r[1].toString().contains("report: " + report + "\n"), "the report's path as given: " + r[1]);
     assertTrue(Files.exists(Path.of(report, "metrics.json")));
     assertTrue(Files.exists(Path.of(report, "learning-curves.png")));
     Object meta = Json.mapper().readTree(Path.of(model, "model.json").toFile()).path("metadata").path("scaling")
@@ -114,8 +115,14 @@ class CommandsTest {
 
     r = run("--help");
     assertEquals(0, r[0]);
-    for (String c : new String[] {"train", "evaluate", "score", "inspect"}) {
-      assertTrue(r[1].toString().contains(c), r[1].toString());
+    for (String c : new String[] {"quickstart", "train", "evaluate", "score", "inspect"}) {
+      assertTrue(r[1].toString().contains("  " + c + " "), r[1].toString());
     }
+    r = run("quickstart", "--help");
+    assertEquals(0, r[0]);
+    assertTrue(r[1].toString().startsWith("Usage: treeprop quickstart"), r[1].toString());
+    assertTrue(r[1].toString().contains("fashion-mnist-mlp.conf"), r[1].toString());
+    r = run("evaluate", "--help");
+    assertFalse(r[1].toString().contains("unlabelled"), "evaluate needs labels: " + r[1]);
   }
 }

@@ -170,11 +170,12 @@ public final class ModelFiles {
     for (float[] a : new float[][] {params, state}) {
       for (int i = 0; i < a.length; i += CHUNK_FLOATS) {
         int n = Math.min(CHUNK_FLOATS, a.length - i);
-        try {
-          data.readFully(buf, 0, n * 4);
-        } catch (EOFException e) {
+        int got = data.readNBytes(buf, 0, n * 4);
+        if (got < n * 4) {
+          long bytes = done * 4 + got;
           throw new IllegalArgumentException(file + " is truncated: its header announces " + total + " floats ("
-              + (HEADER_BYTES + total * 4) + " bytes) but the data ends after about " + done + " floats");
+              + (HEADER_BYTES + total * 4) + " bytes) but the data ends after " + bytes / 4 + " floats ("
+              + (HEADER_BYTES + bytes) + " bytes)");
         }
         crc.update(buf, 0, n * 4);
         ByteBuffer.wrap(buf, 0, n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a, i, n);

@@ -102,8 +102,8 @@ public record EarlyStopping(Monitor monitor, int patience, double minDelta, bool
 
     /** Why the run stops, once {@link #shouldStop()}: the monitored metric, the patience and the best epoch. */
     public String stopReason() {
-      return "early stopping: " + monitor.jsonName() + " did not improve for " + patience + " epochs (best " + best
-          + " at epoch " + bestEpoch + ")";
+      return "early stopping: " + monitor.jsonName() + " did not improve for " + patience + " epochs (best "
+          + String.format(java.util.Locale.ROOT, "%.4g", best) + " at epoch " + bestEpoch + ")";
     }
 
     public int bestEpoch() {

@@ -120,7 +120,8 @@ class ModelFilesTest {
   void truncatedPayloadIsRejected() throws IOException {
     byte[] bytes = Files.readAllBytes(params());
     Files.write(params(), Arrays.copyOf(bytes, bytes.length - 3));
-    assertContains(loadError(), ModelFiles.PARAMS_BIN, "truncated", "67 floats", "288 bytes");
+    assertContains(loadError(), ModelFiles.PARAMS_BIN, "truncated", "67 floats", "288 bytes",
+        "the data ends after 66 floats (285 bytes)");
   }
 
   @Test

@@ -12,13 +12,15 @@ import java.util.Map;
  * @param test data to evaluate the trained model on; null for none
  * @param validation data to validate on after every epoch; null to hold out {@code validationFraction} of the
  *     training rows instead (or not to validate)
- * @param validationFraction share of the training rows held out for validation, in [0, 1); must be 0 when
+ * @param validationFraction share of the training rows held out for validation, in [0, 0.5]; must be 0 when
  *     {@code validation} is given
  * @param scaling the feature scaling, fitted on the training data
  */
 public record DataSection(SourceSpec train, SourceSpec test, SourceSpec validation, double validationFraction,
     ScalingSpec scaling) {
   public static final double DEFAULT_VALIDATION_FRACTION = 0;
+  /** The largest share of the training rows that may be held out for validation. */
+  public static final double MAX_VALIDATION_FRACTION = 0.5;
   public static final ScalingSpec DEFAULT_SCALING = new ScalingSpec.None();
 
   static final List<String> KEYS = List.of("train", "test", "validation", "validationFraction", "scaling");
@@ -34,8 +36,10 @@ public record DataSection(SourceSpec train, SourceSpec test, SourceSpec validati
     labelled("data.train", train);
     labelled("data.test", test);
     labelled("data.validation", validation);
-    if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException("data.validationFraction (" + validationFraction + ") must be in [0, 1)");
+    if (!(validationFraction >= 0 && validationFraction <= MAX_VALIDATION_FRACTION)) {
+      throw new IllegalArgumentException("data.validationFraction (" + validationFraction + ") must be in [0, "
+          + MAX_VALIDATION_FRACTION + "]: it is the share of the training rows held out, and more would validate on "
+          + "more rows than it trains on; to validate on other data set data.validation");
     }
     if (validation != null && validationFraction > 0) {
       throw new IllegalArgumentException("data.validation and data.validationFraction (" + validationFraction

@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -41,6 +43,10 @@ final class Hocon {
   /** A config file larger than this is not a config file. */
   private static final long MAX_FILE_BYTES = 16L << 20;
 
+  private static final Pattern PLAIN_INCLUDE = Pattern.compile("^\\s*include\\s+(?:file\\(\\s*)?\"([^\"]+)\"");
+  private static final Pattern REQUIRED_INCLUDE = Pattern.compile(
+      "^\\s*include\\s+required\\(\\s*(?:file\\(\\s*)?\"([^\"]+)\"");
+
   private Hocon() {}
 
   /** Parses a config file on any Hadoop path; local files may {@code include} files next to them. */
@@ -52,6 +58,11 @@ final class Hocon {
         throw new IllegalArgumentException("config file " + path + " does not exist or is not a file");
       }
       if (fs instanceof LocalFileSystem local) {
+        // Typesafe reports a missing required include as a classpath resource, its leading '/' dropped
+        List<String> missing = includes(local.pathToFile(p), path, REQUIRED_INCLUDE);
+        if (!missing.isEmpty()) {
+          throw new IllegalArgumentException(missing.get(0) + "; fix the path");
+        }
         return parse(() -> ConfigFactory.parseFile(local.pathToFile(p), options(path)));
       }
       if (fs.getFileStatus(p).getLen() > MAX_FILE_BYTES) {
@@ -67,6 +78,47 @@ final class Hocon {
     }
   }
 
+  /**
+   * The plain {@code include "x"} / {@code include file("x")} lines of a local config file whose file does not
+   * exist, as warnings: HOCON skips a missing plain include silently ({@code include required(...)} is an error).
+   * Nested includes are not followed.
+   */
+  static List<String> missingIncludes(String path, Configuration hadoop) {
+    try {
+      Path p = new Path(path);
+      if (!(p.getFileSystem(hadoop) instanceof LocalFileSystem local)) {
+        return List.of();
+      }
+      List<String> warnings = new ArrayList<>();
+      for (String m : includes(local.pathToFile(p), path, PLAIN_INCLUDE)) {
+        warnings.add(m + " and HOCON skips it; fix the path, or write include required(\"...\") to make it an "
+            + "error");
+      }
+      return warnings;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read config file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** "FILE line N: include "x" finds no file (/abs/x)" for each include {@code pattern} matches whose file is missing. */
+  private static List<String> includes(java.io.File file, String path, Pattern pattern) throws IOException {
+    List<String> missing = new ArrayList<>();
+    List<String> lines = java.nio.file.Files.readAllLines(file.toPath(), StandardCharsets.UTF_8);
+    for (int i = 0; i < lines.size(); i++) {
+      Matcher m = pattern.matcher(lines.get(i));
+      if (m.find()) {
+        java.io.File target = new java.io.File(m.group(1));
+        if (!target.isAbsolute()) {
+          target = new java.io.File(file.getAbsoluteFile().getParentFile(), m.group(1));
+        }
+        if (!target.exists()) {
+          missing.add(path + " line " + (i + 1) + ": include \"" + m.group(1) + "\" finds no file (" + target + ")");
+        }
+      }
+    }
+    return missing;
+  }
+
   /** Parses HOCON text; {@code origin} names it in errors (a file name, or e.g. "job config"). */
   static Config parseText(String text, String origin) {
     return parse(() -> ConfigFactory.parseString(text, options(origin)));
@@ -80,7 +132,7 @@ final class Hocon {
   static Config parseOverride(String setting) {
     int eq = setting.indexOf('=');
     if (eq < 0) {
-      throw new IllegalArgumentException("override \"" + setting + "\" has no '='; write key=value, e.g. "
+      throw new MalformedOverrideException("override \"" + setting + "\" has no '='; write key=value, e.g. "
           + "--set training.epochs=3");
     }
     String key = setting.substring(0, eq).strip();
@@ -88,7 +140,7 @@ final class Hocon {
     try {
       parts = ConfigUtil.splitPath(key);
     } catch (ConfigException e) {
-      throw new IllegalArgumentException("override \"" + setting + "\": \"" + key + "\" is not a key path; write "
+      throw new MalformedOverrideException("override \"" + setting + "\": \"" + key + "\" is not a key path; write "
           + "dotted keys, e.g. training.optimizer.learningRate", e);
     }
     String text = ConfigUtil.joinPath(parts) + " = " + valueText(setting.substring(eq + 1).strip());
@@ -96,7 +148,7 @@ final class Hocon {
     try {
       return ConfigFactory.parseString(text, options(origin)).resolve();
     } catch (ConfigException e) {
-      throw new IllegalArgumentException("override \"" + setting + "\": " + reason(e), e);
+      throw new MalformedOverrideException("override \"" + setting + "\": " + reason(e), e);
     }
   }
 

@@ -57,7 +57,17 @@ public record JobConfig(DataSection data, ModelSection model, TrainingSection tr
    * @throws IllegalArgumentException for anything wrong in the file or the overrides
    */
   public static JobConfig load(String path, List<String> overrides, Configuration hadoop) {
+    // a malformed override is a usage error, reported before anything about the file
+    (overrides == null ? List.<String>of() : overrides).forEach(Hocon::parseOverride);
     return from(Hocon.parseFile(path, hadoop), overrides);
+  }
+
+  /**
+   * What reading the file at {@code path} accepted but a user should hear about: plain includes that find no
+   * file (HOCON skips them).
+   */
+  public static List<String> warnings(String path, Configuration hadoop) {
+    return Hocon.missingIncludes(path, hadoop);
   }
 
   /** {@link #load(String, List, Configuration)} with Hadoop's default configuration. */

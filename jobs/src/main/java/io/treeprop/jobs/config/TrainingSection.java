@@ -120,6 +120,10 @@ public record TrainingSection(int epochs, int batchSize, long seed, Optimizer op
     int partitions = t.optInt("partitions", DEFAULT_PARTITIONS);
     int treeDepth = t.optInt("treeDepth", DEFAULT_TREE_DEPTH);
     String exchangeName = t.optString("exchange");
+    java.util.List<String> exchanges = java.util.Arrays.stream(Exchange.values()).map(Exchange::jsonName).toList();
+    if (exchangeName != null && !exchanges.contains(exchangeName)) {
+      throw t.error("exchange", "\"" + exchangeName + "\" is not one of " + String.join(", ", exchanges));
+    }
     return t.build(() -> new TrainingSection(epochs, batchSize, seed, optimizer, schedule, l2, decayBiases,
         clipNorm, es, partitions, treeDepth, exchangeName == null ? null : Exchange.fromName(exchangeName), checkpoints,
         resume), "training");

@@ -73,7 +73,23 @@ final class Checks {
     Dataset<Row> frame = new VectorAssembler().setInputCols(assembled).setOutputCol(FEATURES)
         .setHandleInvalid("error").transform(df.select(selected.toArray(Column[]::new)));
     frame = label == null ? frame.select(FEATURES) : frame.select(FEATURES, LABEL);
-    return new SourceData(frame, rows, features.size(), what);
+    return new SourceData(frame, rows, features.size(), what, features, withHiddenFeatures(df, features),
+        SourceData.HIDDEN_FEATURES);
+  }
+
+  /** Every column of {@code df} plus the features assembled into {@link SourceData#HIDDEN_FEATURES}. */
+  private static Dataset<Row> withHiddenFeatures(Dataset<Row> df, List<String> features) {
+    List<Column> all = new ArrayList<>();
+    for (String c : df.columns()) {
+      all.add(col(c));
+    }
+    String[] assembled = new String[features.size()];
+    for (int j = 0; j < features.size(); j++) {
+      assembled[j] = "_treeprop_f" + j;
+      all.add(col(features.get(j)).cast(DataTypes.DoubleType).as(assembled[j]));
+    }
+    return new VectorAssembler().setInputCols(assembled).setOutputCol(SourceData.HIDDEN_FEATURES)
+        .setHandleInvalid("error").transform(df.select(all.toArray(Column[]::new))).drop(assembled);
   }
 
   /**
@@ -81,6 +97,14 @@ final class Checks {
    * the same size.
    */
   static SourceData vectors(Dataset<Row> frame, String what) {
+    return vectors(frame, null, null, what);
+  }
+
+  /**
+   * As {@link #vectors(Dataset, String)}, keeping {@code input} (every column of the source, the features as a
+   * vector in {@code inputFeatures}) for scoring; null for the frame itself.
+   */
+  static SourceData vectors(Dataset<Row> frame, Dataset<Row> input, String inputFeatures, String what) {
     boolean labeled = List.of(frame.columns()).contains(LABEL);
     UserDefinedFunction size = functions.udf((UDF1<Vector, Integer>) v -> v == null ? null : v.size(),
         DataTypes.IntegerType);
@@ -108,7 +132,7 @@ final class Checks {
     if (labeled) {
       checkNoNullLabels(frame, frame.col(LABEL), r.getLong(4), LABEL, List.of(), what);
     }
-    return new SourceData(frame, rows, max, what);
+    return new SourceData(frame, rows, max, what, null, input, inputFeatures);
   }
 
   private static long nonEmpty(long rows, String what) {

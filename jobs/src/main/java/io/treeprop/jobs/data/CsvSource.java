@@ -98,12 +98,18 @@ final class CsvSource {
           + (spec.header() ? "header" : "first line") + " has " + schema.size() + ": \"" + text + "\"; every "
           + "row needs one value per column", e);
     }
+    boolean allText = true;
+    for (int j = 0; j < tokens.size(); j++) {
+      allText &= !tokens.isNullAt(j) && !isNumber(tokens.getString(j));
+    }
+    String hint = !spec.header() && allText && at.endsWith(", line 1") ? "; the first line looks like a header: set "
+        + "header = true (--header)" : "";
     for (int j = 0; j < schema.size(); j++) {
       String name = schema.fields()[j].name();
       if (features.contains(name) && !tokens.isNullAt(j) && !isNumber(tokens.getString(j))) {
         return new IllegalArgumentException(what + ": " + at + ", column \"" + name + "\" is \""
             + tokens.getString(j) + "\", which is not a number; feature values must be numbers (row: \"" + text
-            + "\")", e);
+            + "\")" + hint, e);
       }
     }
     return new IllegalArgumentException(what + ": " + at + " is malformed (" + sparkSays + "): \"" + text + "\"", e);

@@ -108,7 +108,13 @@ public final class DataSource {
   private static SourceData parquet(SparkSession spark, SourceSpec spec) {
     String what = describe(spec);
     requireFiles(spark, spec.path(), what);
-    Dataset<Row> df = spark.read().parquet(spec.path());
+    Dataset<Row> df;
+    try {
+      df = spark.read().parquet(spec.path());
+    } catch (Exception e) {
+      throw new IllegalArgumentException(what + " cannot be read as Parquet: " + firstLine(rootCause(e).getMessage())
+          + "; is it another format? Say which (format = csv | libsvm | idx, or --format)", e);
+    }
     StructType schema = df.schema();
     if (spec.featuresColumn() == null) {
       List<String> features = featureColumns(schema, spec, what);
@@ -122,12 +128,15 @@ public final class DataSource {
       }
       return Checks.numeric(df, spec.labelColumn(), features, List.of(), what);
     }
-    Column vector = vectorColumn(schema, spec.featuresColumn(), what).as(FEATURES);
-    List<Column> out = new ArrayList<>(List.of(vector));
+    Column vector = vectorColumn(schema, spec.featuresColumn(), what);
+    List<Column> out = new ArrayList<>(List.of(vector.as(FEATURES)));
     if (spec.labelColumn() != null) {
       out.add(label(schema, spec.labelColumn(), what));
     }
-    return Checks.vectors(df.select(out.toArray(Column[]::new)), what);
+    boolean isVector = schema.apply(spec.featuresColumn()).dataType().equals(SQLDataTypes.VectorType());
+    Dataset<Row> input = isVector ? df : df.withColumn(SourceData.HIDDEN_FEATURES, vector);
+    return Checks.vectors(df.select(out.toArray(Column[]::new)), input,
+        isVector ? spec.featuresColumn() : SourceData.HIDDEN_FEATURES, what);
   }
 
   private static Column vectorColumn(StructType schema, String name, String what) {
@@ -192,6 +201,11 @@ public final class DataSource {
     return functions.col("`" + name.replace("`", "``") + "`");
   }
 
+  /** E.g. {@code csv data at file:/d/train.csv}: how errors and progress name a source. */
+  public static String describeSpec(SourceSpec spec) {
+    return describe(spec);
+  }
+
   /** E.g. {@code csv data at file:/d/train.csv}. */
   static String describe(SourceSpec spec) {
     return spec.format() + " data at " + spec.path();
@@ -231,6 +245,15 @@ public final class DataSource {
   @SuppressWarnings("unchecked")
   static <T extends Throwable> RuntimeException rethrow(Throwable t) throws T {
     throw (T) t;
+  }
+
+  /** The first line of a message (Spark's often carry a stack trace after it). */
+  static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 
   static Throwable rootCause(Throwable e) {

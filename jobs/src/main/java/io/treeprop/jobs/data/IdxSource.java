@@ -75,6 +75,14 @@ final class IdxSource {
   private static IdxArray load(SparkSession spark, String path, String what) {
     DataSource.requireFiles(spark, path, what);
     Path p = new Path(path);
+    try {
+      if (p.getFileSystem(spark.sparkContext().hadoopConfiguration()).getFileStatus(p).isDirectory()) {
+        throw new IllegalArgumentException(what + " at " + path + " is a directory; an idx source is one file "
+            + "(e.g. train-images-idx3-ubyte.gz)");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + what + " at " + path, e);
+    }
     try (InputStream in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
       return IdxReader.read(in, what + " at " + path);
     } catch (IOException e) {

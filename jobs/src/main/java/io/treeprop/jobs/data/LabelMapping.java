@@ -124,8 +124,14 @@ public record LabelMapping(boolean numeric, List<String> labels) implements Seri
     List<Row> unseen = f.select(f.col(LABEL)).where(f.col(LABEL).isNotNull().and(mapped.isNull())).limit(1)
         .collectAsList();
     if (!unseen.isEmpty()) {
-      throw new IllegalArgumentException(data.description() + ": the label \"" + name(unseen.get(0).get(0))
-          + "\" was not seen in the training data; the model knows " + size() + " classes: " + shown(labels));
+      Column isUnseen = f.col(LABEL).isNotNull().and(mapped.isNull());
+      long rows = f.where(isUnseen).count();
+      List<String> values = new ArrayList<>();
+      f.where(isUnseen).select(f.col(LABEL)).distinct().limit(SHOWN_LABELS + 1).collectAsList()
+          .forEach(r -> values.add(name(r.get(0))));
+      throw new IllegalArgumentException(data.description() + ": " + rows + " row(s) have labels never seen in the "
+          + "training data: " + shown(values) + "; the model knows " + size() + " classes: " + shown(labels)
+          + "; drop those rows, or train on data that has those classes");
     }
     return data.withFrame(f.withColumn(LABEL, mapped));
   }

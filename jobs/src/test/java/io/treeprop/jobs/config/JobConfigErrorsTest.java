@@ -99,8 +99,10 @@ class JobConfigErrorsTest {
         + "or everyEpoch, or leave checkpoints off");
     minimalFails("training.l2 = -0.1", "training.l2 (-0.1) must be a finite number >= 0");
     minimalFails("training.treeDepth = 0", "training.treeDepth (0) must be at least 1");
-    minimalFails("training.exchange = ring", "training: exchange 'ring' is not one of tree, barrier, auto");
-    minimalFails("data.validationFraction = 1.5", "data.validationFraction (1.5) must be in [0, 1)");
+    minimalFails("training.exchange = ring", "training.exchange: \"ring\" is not one of tree, barrier, auto (at ");
+    minimalFails("data.validationFraction = 1.5", "data.validationFraction (1.5) must be in [0, 0.5]");
+    minimalFails("data.validationFraction = 0.99", "data.validationFraction (0.99) must be in [0, 0.5]: it is the "
+        + "share of the training rows held out");
     minimalFails("data.scaling { factor = 0 }", "data.scaling: scaling factor is 0.0; it must be a finite non-zero");
     minimalFails("data.scaling { type = standardize, factor = 2 }",
         "data.scaling.factor: applies only to factor scaling, not standardize");

@@ -226,4 +226,25 @@ class JobConfigTest {
     ConfigFixtures.fails(() -> JobConfig.load(dir.resolve("bad.conf").toString(), List.of()),
         "unknown key training.batch;", "line 6)");
   }
+
+  @Test
+  void aPlainIncludeThatFindsNoFileIsAWarning(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("common.conf"), "training { batchSize = 32 }\n");
+    Files.writeString(dir.resolve("job.conf"), "include \"common.conf\"\n  include \"comon.conf\"\n"
+        + "include required(\"common.conf\")\n" + ConfigFixtures.MINIMAL);
+    String job = dir.resolve("job.conf").toString();
+    assertEquals(32, JobConfig.load(job, List.of()).training().batchSize(), "HOCON skips the missing include");
+    List<String> warnings = JobConfig.warnings(job, new org.apache.hadoop.conf.Configuration());
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).startsWith(job + " line 2: include \"comon.conf\" finds no file ("
+        + dir.resolve("comon.conf") + ")"), warnings.get(0));
+  }
+
+  @Test
+  void aRequiredIncludeThatFindsNoFileIsAnErrorNamingThePathAsWritten(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("nowhere").resolve("common.conf");
+    Files.writeString(dir.resolve("job.conf"), ConfigFixtures.MINIMAL + "include required(\"" + missing + "\")\n");
+    ConfigFixtures.fails(() -> JobConfig.load(dir.resolve("job.conf").toString(), List.of()),
+        "include \"" + missing + "\" finds no file (" + missing + "); fix the path");
+  }
 }

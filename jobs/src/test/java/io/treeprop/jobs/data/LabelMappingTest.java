@@ -94,10 +94,11 @@ class LabelMappingTest {
   void unseenLabelAtEvaluationIsNamed(SparkSession spark) {
     LabelMapping m = LabelMapping.fit(labelled(spark, DataTypes.StringType, "cat", "dog"));
     SourceData eval = labelled(spark, DataTypes.StringType, "dog", "bird", "cat");
-    fails(() -> m.apply(eval), "test data: the label \"bird\" was not seen in the training data; the model knows "
-        + "2 classes: [cat, dog]");
+    fails(() -> m.apply(eval), "test data: 1 row(s) have labels never seen in the training data: [bird]; the model "
+        + "knows 2 classes: [cat, dog]");
     LabelMapping digits = LabelMapping.fit(labelled(spark, DataTypes.DoubleType, 0.0, 1.0));
-    fails(() -> digits.apply(labelled(spark, DataTypes.DoubleType, 1.0, 7.0)), "the label \"7\" was not seen");
+    fails(() -> digits.apply(labelled(spark, DataTypes.DoubleType, 1.0, 7.0)),
+        "labels never seen in the training data: [7]");
   }
 
   @Test

@@ -201,7 +201,8 @@ final class Checkpoints {
     if (!fingerprint.equals(run.fingerprint())) {
       throw new ForeignCheckpointException("checkpoint " + cp + " was written by a run with another network, loss, "
           + "batch size, seed, optimizer, validation or partitioning (fingerprint " + run.fingerprint()
-          + ", this run " + fingerprint + "); use another checkpoint directory or turn resume off");
+          + ", this run " + fingerprint + "); to start over, delete " + dir + " or use another checkpoint directory; or "
+          + "turn resume off (a job's training.checkpoints.resume = false)");
     }
     RunState r = new RunState();
     float[][] pv;
