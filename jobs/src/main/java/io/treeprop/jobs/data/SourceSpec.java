@@ -142,4 +142,10 @@ public record SourceSpec(String format, String path, String labelPath, String la
       }
     }
   }
+
+  /** The same options for another path (a file of a watched directory). */
+  public SourceSpec withPath(String other) {
+    return new SourceSpec(format, other, labelPath, labelColumn, featureColumns, featuresColumn, header, delimiter,
+        numFeatures);
+  }
 }
