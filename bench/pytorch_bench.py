@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""PyTorch side of bin/benchmark (issue 13): the same Fashion-MNIST training as Treeprop, on the CPU, one JSON line.
+
+Same data (Debian's dataset-fashion-mnist, pixels / 255), architecture, initialisation scale (He normal before a
+ReLU, Xavier uniform before the softmax, zero biases — Treeprop's defaults), optimiser (Adam, cosine decay to 0 over
+the run), batch size and epochs. Training time excludes the per-epoch test evaluation, as Treeprop's does.
+
+    python3 bench/pytorch_bench.py --net mlp --batch 256 --epochs 10 --threads 1 [--probe-steps N]
+
+Thread settings matter a great deal on 2 cores (torch's intra-op threads; OpenBLAS's own threads, set by the caller
+through OPENBLAS_NUM_THREADS): bin/benchmark tries several and reports the best, saying which.
+"""
+import argparse
+import gzip
+import json
+import math
+import resource
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+DIR = "/usr/share/datasets/fashion-mnist/"
+
+
+def idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def load(split):
+    x = idx(DIR + split + "-images-idx3-ubyte.gz").astype(np.float32) / 255.0
+    y = idx(DIR + split + "-labels-idx1-ubyte.gz").astype(np.int64)
+    return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
+
+
+def init(model):
+    """Treeprop's defaults: He normal for a layer followed by ReLU, Xavier uniform otherwise; zero biases."""
+    layers = [m for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv2d))]
+    for i, m in enumerate(layers):
+        if i == len(layers) - 1:
+            nn.init.xavier_uniform_(m.weight)
+        else:
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+        if m.bias is not None:
+            nn.init.zeros_(m.bias)
+
+
+class Residual(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(),
+            nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout))
+        self.shortcut = (nn.Identity() if stride == 1 and cin == cout
+                         else nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False)))
+
+    def forward(self, x):
+        return torch.relu(self.body(x) + self.shortcut(x))
+
+
+def network(name):
+    if name == "mlp":
+        return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
+                             nn.Linear(128, 10))
+    if name in ("cnn", "cnn_bn"):
+        bn = name == "cnn_bn"
+        return nn.Sequential(
+            nn.Conv2d(1, 32, 3), *([nn.BatchNorm2d(32)] if bn else []), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3), *([nn.BatchNorm2d(64)] if bn else []), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10))
+    if name == "resnet":
+        return nn.Sequential(
+            nn.Conv2d(1, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
+            Residual(16, 16, 1), Residual(16, 32, 2), Residual(32, 64, 2),
+            nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
+    raise SystemExit("unknown --net " + name)
+
+
+def accuracy(model, x, y, batch=1024):
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for i in range(0, len(x), batch):
+            correct += (model(x[i:i + batch]).argmax(1) == y[i:i + batch]).sum().item()
+    model.train()
+    return correct / len(x)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--net", default="mlp")
+    p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--target", type=float, default=0.88)
+    p.add_argument("--probe-steps", type=int, default=0, help="only time this many steps (thread-setting probe)")
+    p.add_argument("--score-rows", type=int, default=100_000)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.set_num_interop_threads(1)
+    torch.manual_seed(a.seed)
+    x, y = load("train")
+    tx, ty = load("t10k")
+    model = network(a.net)
+    init(model)
+    steps_per_epoch = math.ceil(len(x) / a.batch)
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=a.epochs * steps_per_epoch)
+    loss_fn = nn.CrossEntropyLoss()
+    gen = torch.Generator().manual_seed(a.seed)
+    out = {"net": a.net, "batch": a.batch, "threads": a.threads, "torch": torch.__version__,
+           "mkldnn": torch.backends.mkldnn.is_available()}
+
+    def step(xb, yb):
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+        sched.step()
+
+    if a.probe_steps:
+        perm = torch.randperm(len(x), generator=gen)
+        for i in range(3):  # warm-up
+            idx_ = perm[i * a.batch:(i + 1) * a.batch]
+            step(x[idx_], y[idx_])
+        t0 = time.perf_counter()
+        for i in range(a.probe_steps):
+            j = (3 + i) % (steps_per_epoch - 1)
+            idx_ = perm[j * a.batch:(j + 1) * a.batch]
+            step(x[idx_], y[idx_])
+        out["samples_per_second"] = a.probe_steps * a.batch / (time.perf_counter() - t0)
+        print(json.dumps(out))
+        return
+    trained = 0.0
+    epoch_seconds = []
+    to_target = None
+    acc = None
+    for epoch in range(a.epochs):
+        perm = torch.randperm(len(x), generator=gen)
+        t0 = time.perf_counter()
+        for i in range(steps_per_epoch):
+            idx_ = perm[i * a.batch:(i + 1) * a.batch]
+            step(x[idx_], y[idx_])
+        dt = time.perf_counter() - t0
+        epoch_seconds.append(dt)
+        trained += dt
+        acc = accuracy(model, tx, ty)
+        if to_target is None and acc >= a.target:
+            to_target = trained
+    out["epoch_seconds"] = epoch_seconds
+    out["samples_per_second"] = len(x) * a.epochs / trained
+    out["seconds_to_target"] = to_target
+    out["target"] = a.target
+    out["final_test_accuracy"] = acc
+    model.eval()
+    reps = max(1, a.score_rows // len(tx))
+    with torch.no_grad():
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            for i in range(0, len(tx), 512):
+                model(tx[i:i + 512]).softmax(1)
+        out["scoring_rows_per_second"] = reps * len(tx) / (time.perf_counter() - t0)
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
