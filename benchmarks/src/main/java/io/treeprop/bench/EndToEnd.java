@@ -42,7 +42,8 @@ import org.apache.spark.sql.SparkSession;
  * Fashion-MNIST in one run on local[2] — training throughput and time to accuracy, scoring 1,000,000 rows, and
  * Treeprop's per-step time split at several batch sizes. Writes {@code results.json} and {@code results.md}.
  *
- * <p>Run: {@code bin/benchmark [--out DIR] [--mllib-iterations N] [--repetitions N] [--only split|training|scoring]}. Not part
+ * <p>Run: {@code bin/benchmark [--out DIR] [--mllib-iterations N] [--repetitions N] [--only
+ * split|training|scoring|pytorch]}. Not part
  * of the tests.
  */
 public final class EndToEnd {
@@ -82,6 +83,16 @@ public final class EndToEnd {
       MultilayerPerceptronClassificationModel ml = new MultilayerPerceptronClassifier().setLayers(LAYERS)
           .setSolver("l-bfgs").setMaxIter(5).setSeed(42).fit(trainDf);
       System.out.println("scoring " + scoring(spark, testDf, tp, ml));
+      spark.stop();
+      return;
+    }
+    if (arg(args, "--only", "").equals("pytorch")) {
+      Map<String, Object> results = new LinkedHashMap<>();
+      results.put("machine", machine());
+      results.put("mlp", PyTorchComparison.mlp(trainDf, testDf, Integer.parseInt(arg(args, "--repetitions", "3"))));
+      Files.createDirectories(out);
+      Files.writeString(out.resolve("pytorch.json"), Json.write(results));
+      System.out.println(Json.write(results));
       spark.stop();
       return;
     }
@@ -126,9 +137,9 @@ public final class EndToEnd {
   }
 
   /** Repetitions of one Treeprop training (run -1 is the uncounted JIT warm-up), and their medians. */
-  private static final class TreepropRuns {
+  static final class TreepropRuns {
     private static final int EPOCHS = 10;
-    private static final int BATCH = 256;
+    private final int batch;
     private final Dataset<Row> train;
     private final Dataset<Row> test;
     private final Exchange exchange;
@@ -147,11 +158,16 @@ public final class EndToEnd {
     private Model first;
 
     TreepropRuns(Dataset<Row> train, Dataset<Row> test, Exchange exchange, int reps) {
+      this(train, test, exchange, reps, 256);
+    }
+
+    TreepropRuns(Dataset<Row> train, Dataset<Row> test, Exchange exchange, int reps, int batch) {
+      this.batch = batch;
       this.train = train;
       this.test = test;
       this.exchange = exchange;
       this.reps = reps;
-      long steps = EPOCHS * ((60_000L + BATCH - 1) / BATCH);
+      long steps = EPOCHS * ((60_000L + batch - 1) / batch);
       this.updater = new Updater(new Optimizers.Adam(2e-3f), new Schedule.Cosine(steps, 0), 0, false, 0);
       rate = new double[reps];
       wall = new double[reps];
@@ -171,7 +187,7 @@ public final class EndToEnd {
       double[] stepMs = new double[1];
       List<Double> firsts = new ArrayList<>();
       List<Double> all = new ArrayList<>();
-      Model m = new SparkTrainer(SparkTrainConfig.of(new TrainConfig(EPOCHS, BATCH, 42, updater, 0, null))
+      Model m = new SparkTrainer(SparkTrainConfig.of(new TrainConfig(EPOCHS, batch, 42, updater, 0, null))
           .withExchange(exchange)).addListener(new TrainingListener() {
             @Override
             public void onStep(StepReport s) {
@@ -209,7 +225,7 @@ public final class EndToEnd {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("exchange", exchange.jsonName());
       r.put("epochs", EPOCHS);
-      r.put("batch_size", BATCH);
+      r.put("batch_size", batch);
       r.put("repetitions", reps);
       r.put("warm_up_runs", 1);
       r.put("wall_seconds_including_packing", median(wall));
@@ -232,7 +248,7 @@ public final class EndToEnd {
     return d == null ? Double.POSITIVE_INFINITY : d;
   }
 
-  private static Double finiteOrNull(double d) {
+  static Double finiteOrNull(double d) {
     return Double.isFinite(d) ? d : null;
   }
 
@@ -387,7 +403,7 @@ public final class EndToEnd {
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  private static Map<String, Object> machine() throws Exception {
+  static Map<String, Object> machine() throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cores", Runtime.getRuntime().availableProcessors());
     m.put("cpu", Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
