@@ -5,7 +5,10 @@ import io.treeprop.core.layer.LayerSpec;
 import io.treeprop.core.layer.NoiseLayer;
 import io.treeprop.core.loss.Loss;
 import io.treeprop.core.model.Model;
+import io.treeprop.core.model.Json;
 import io.treeprop.core.model.NetworkSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.ml.Estimator;
@@ -110,11 +113,29 @@ public final class Autoencoder extends Estimator<AutoencoderModel>
     return copyValues(new AutoencoderModel(uid, core), ParamMap.empty()).setParent(this);
   }
 
-  /** Noise (optional), encoder, mirrored decoder, output activation. */
+  public Autoencoder setEncodingLayer(int v) {
+    set(encodingLayer(), v);
+    return this;
+  }
+
+  /**
+   * The user's {@code networkSpec} (any layers, convolutional ones included, whose output has the input's size),
+   * or: noise (optional), the dense encoder of {@code hiddenLayers}, the mirrored decoder, the output activation.
+   */
   NetworkSpec network(int d) {
     if (!getNetworkSpec().isBlank()) {
-      throw new IllegalArgumentException("Autoencoder builds its network from hiddenLayers; networkSpec is not "
-          + "supported here");
+      if (!getNoise().equals("none")) {
+        throw new IllegalArgumentException("noise (" + getNoise() + ") builds a noise layer into the hiddenLayers "
+            + "network; with networkSpec put a {\"type\": \"noise\"} layer in the spec instead");
+      }
+      NetworkSpec spec = Json.read(getNetworkSpec(), NetworkSpec.class, "networkSpec");
+      int in = spec.input().size();
+      int out = spec.compile().outputShape().size();
+      if (in != d || out != d) {
+        throw new IllegalArgumentException("networkSpec takes " + in + " inputs and reconstructs " + out
+            + " values; an autoencoder of the \"" + getFeaturesCol() + "\" column needs both to be " + d);
+      }
+      return spec;
     }
     NetworkSpec spec = NetworkSpec.input(d);
     if (!getNoise().equals("none") && getNoiseLevel() > 0) {
@@ -133,10 +154,38 @@ public final class Autoencoder extends Estimator<AutoencoderModel>
     return getOutputActivation().equals("sigmoid") ? spec.sigmoid() : spec;
   }
 
-  /** Index of the bottleneck's activation layer. */
+  /**
+   * Index of the layer whose output is the encoding: the bottleneck's activation for {@code hiddenLayers}; for a
+   * {@code networkSpec}, {@code encodingLayer}, or the narrowest layer (the last of its run of equal widths).
+   */
   int encodingLayer(NetworkSpec spec) {
-    int offset = spec.layers().get(0) instanceof LayerSpec.Noise ? 1 : 0;
-    return offset + 2 * getHiddenLayers().length - 1;
+    if (getNetworkSpec().isBlank()) {
+      int offset = spec.layers().get(0) instanceof LayerSpec.Noise ? 1 : 0;
+      return offset + 2 * getHiddenLayers().length - 1;
+    }
+    List<Integer> widths = new ArrayList<>();
+    for (var layer : spec.compile().layers()) {
+      widths.add(layer.outputShape().size());
+    }
+    if (widths.size() < 2) {
+      throw new IllegalArgumentException("networkSpec has " + widths.size() + " layer; an autoencoder needs an "
+          + "encoder and a decoder");
+    }
+    int chosen = getEncodingLayer();
+    if (chosen >= widths.size() - 1) {
+      throw new IllegalArgumentException("encodingLayer (" + chosen + ") must be below the last layer's index ("
+          + (widths.size() - 1) + "): the last layer is the reconstruction");
+    }
+    if (chosen >= 0) {
+      return chosen;
+    }
+    int last = widths.size() - 1;
+    int min = widths.subList(0, last).stream().mapToInt(Integer::intValue).min().orElseThrow();
+    int best = widths.indexOf(min);
+    while (best + 1 < last && widths.get(best + 1) == min) {
+      best++; // dense(2) then relu: the encoding is the activation's output
+    }
+    return best;
   }
 
   @Override

@@ -65,10 +65,10 @@ public final class AutoencoderModel extends org.apache.spark.ml.Model<Autoencode
 
   /** Size of the encoding. */
   public int encodingSize() {
-    return core.network().layers().get(encodingLayer()).outputShape().size();
+    return core.network().layers().get(encodingLayerIndex()).outputShape().size();
   }
 
-  private int encodingLayer() {
+  private int encodingLayerIndex() {
     Object v = core.metadata().get(Autoencoder.ENCODING_LAYER);
     if (!(v instanceof Number n) || n.intValue() < 0 || n.intValue() >= core.network().layers().size()) {
       throw new IllegalStateException("the model's metadata has no valid " + Autoencoder.ENCODING_LAYER + ": " + v);
@@ -94,7 +94,7 @@ public final class AutoencoderModel extends org.apache.spark.ml.Model<Autoencode
   @Override
   public StructType transformSchema(StructType schema) {
     Columns.requireVector(schema, getFeaturesCol(), "features");
-    return outputSchema(schema, this, core.network().layers().get(encodingLayer()).outputShape().size(),
+    return outputSchema(schema, this, core.network().layers().get(encodingLayerIndex()).outputShape().size(),
         core.network().outputShape().size());
   }
 
@@ -104,7 +104,7 @@ public final class AutoencoderModel extends org.apache.spark.ml.Model<Autoencode
     boolean rec = !getReconstructionCol().isEmpty();
     StructType appended = Columns.appended(transformSchema(dataset.schema()), enc ? getEncodingCol() : null,
         rec ? getReconstructionCol() : null);
-    int layer = encodingLayer();
+    int layer = encodingLayerIndex();
     Broadcast<Weights> bc = dataset.sparkSession().sparkContext().broadcast(
         new Weights(core.params(), core.state()), ClassTag$.MODULE$.apply(Weights.class));
     return BlockScorer.score(dataset, getFeaturesCol(), core.spec(), bc, appended, (net, ws, row) -> {

@@ -1,6 +1,7 @@
 package io.treeprop.spark.ml;
 
 import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.Params;
@@ -19,6 +20,7 @@ public interface AutoencoderParams extends NeuralNetParams {
     final Param<String> noise;
     final DoubleParam noiseLevel;
     final Param<String> outputActivation;
+    final IntParam encodingLayer;
 
     Defs(Params owner) {
       String uid = owner.uid();
@@ -35,6 +37,9 @@ public interface AutoencoderParams extends NeuralNetParams {
           ParamValidators.gtEq(0));
       outputActivation = new Param<>(uid, "outputActivation", "activation of the reconstruction: identity, or "
           + "sigmoid for inputs in [0, 1]", ParamValidators.inArray(new String[] {"identity", "sigmoid"}));
+      encodingLayer = new IntParam(uid, "encodingLayer", "with networkSpec: the index of the layer whose output "
+          + "is the encoding; -1 picks the narrowest layer (the last of its run of equal widths, so an activation "
+          + "after the bottleneck counts)", ParamValidators.gtEq(-1));
     }
 
     void setDefaults(Params owner) {
@@ -44,6 +49,7 @@ public interface AutoencoderParams extends NeuralNetParams {
       owner.setDefault(noise, "none");
       owner.setDefault(noiseLevel, 0.0);
       owner.setDefault(outputActivation, "identity");
+      owner.setDefault(encodingLayer, -1);
     }
   }
 
@@ -69,6 +75,14 @@ public interface AutoencoderParams extends NeuralNetParams {
 
   default Param<String> outputActivation() {
     return aeDefs().outputActivation;
+  }
+
+  default IntParam encodingLayer() {
+    return aeDefs().encodingLayer;
+  }
+
+  default int getEncodingLayer() {
+    return (Integer) getOrDefault(encodingLayer());
   }
 
   default String getFeaturesCol() {

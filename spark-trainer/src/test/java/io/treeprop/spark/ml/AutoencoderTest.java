@@ -1,6 +1,7 @@
 package io.treeprop.spark.ml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.treeprop.spark.LocalSpark;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalSpark.class)
 @LocalSpark.WithSparkMlStages
 class AutoencoderTest {
+  @org.junit.jupiter.api.io.TempDir
+  java.nio.file.Path tmp;
+
   private static final int DIMS = 12;
   private static final int BOTTLENECK = 2;
 
@@ -134,5 +138,33 @@ class AutoencoderTest {
 
   private static double squaredDistance(Vector a, Vector b) {
     return Vectors.sqdist(a, b);
+  }
+
+  @Test
+  void aNetworkSpecAutoencoderEncodesAtItsNarrowestLayerOrTheOneNamed(SparkSession spark) throws Exception {
+    Dataset<Row> train = surface(spark, 600, 5);
+    String spec = io.treeprop.core.model.Json.write(io.treeprop.core.model.NetworkSpec.input(DIMS).dense(8).tanh()
+        .dense(3).tanh().dense(8).tanh().dense(DIMS));
+    AutoencoderModel auto = new Autoencoder().setNetworkSpec(spec).setMaxEpochs(2).setSeed(1).fit(train);
+    // layers: 0 dense 8, 1 tanh, 2 dense 3, 3 tanh, ...: the narrowest run ends at the tanh after dense(3)
+    Row first = auto.transform(train).select("encoding").head();
+    assertEquals(3, ((org.apache.spark.ml.linalg.Vector) first.get(0)).size());
+    auto.write().overwrite().save(tmp.resolve("ae-spec").toString());
+    AutoencoderModel loaded = AutoencoderModel.load(tmp.resolve("ae-spec").toString());
+    assertEquals(auto.transform(train).select("encoding").collectAsList(),
+        loaded.transform(train).select("encoding").collectAsList(), "the encoding layer travels with the model");
+    AutoencoderModel named = new Autoencoder().setNetworkSpec(spec).setEncodingLayer(1).setMaxEpochs(1).setSeed(1)
+        .fit(train);
+    assertEquals(8, ((org.apache.spark.ml.linalg.Vector) named.transform(train).select("encoding").head().get(0))
+        .size());
+
+    String wrong = io.treeprop.core.model.Json.write(io.treeprop.core.model.NetworkSpec.input(DIMS).dense(3)
+        .tanh().dense(DIMS - 1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new Autoencoder().setNetworkSpec(wrong).fit(train));
+    assertTrue(e.getMessage().contains("reconstructs " + (DIMS - 1) + " values"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new Autoencoder().setNetworkSpec(spec).setEncodingLayer(6).fit(train));
+    assertTrue(e.getMessage().contains("encodingLayer (6)"), e.getMessage());
   }
 }
