@@ -8,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -146,7 +147,8 @@ final class BarrierExchange implements AutoCloseable {
       this.hub = LocalHub.open(token);
     } else {
       this.hub = null;
-      this.door = new TcpDoor(conf.get("spark.driver.bindAddress", host), partitions, token, BUFFER);
+      this.door = new TcpDoor(conf.get("spark.driver.bindAddress", host), partitions, token, BUFFER,
+          Sealing.fromSpark(token));
     }
     this.yielder = new Thread(this::yieldLoop, "treeprop-barrier-yield");
     yielder.setDaemon(true);
@@ -180,8 +182,10 @@ final class BarrierExchange implements AutoCloseable {
     if (c.getBoolean("spark.dynamicAllocation.enabled", false)) {
       return "Spark's barrier execution mode does not support dynamic allocation (spark.dynamicAllocation.enabled)";
     }
-    if (c.getBoolean("spark.network.crypto.enabled", false) || c.getBoolean("spark.ssl.enabled", false)) {
-      return "the barrier exchange does not encrypt its traffic and this application asks for encryption";
+    if ((c.getBoolean("spark.network.crypto.enabled", false) || c.getBoolean("spark.ssl.enabled", false))
+        && !c.getBoolean("spark.authenticate", false)) {
+      return "the barrier exchange encrypts its traffic with Spark's shared secret, and this application asks for "
+          + "encryption without spark.authenticate; turn spark.authenticate on";
     }
     int cpusPerTask = Math.max(1, c.getInt("spark.task.cpus", 1));
     int slots = sc.defaultParallelism() / cpusPerTask;
@@ -496,7 +500,7 @@ final class BarrierExchange implements AutoCloseable {
   private Channel tcp() throws IOException {
     try {
       TcpDoor.Arrival a = door.next(attempt, POLL_MS);
-      return a == null ? null : new SocketChannel(a.socket(), a.partition());
+      return a == null ? null : new SocketChannel(a.socket(), a.partition(), a.key());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for the barrier tasks", e);
@@ -611,14 +615,19 @@ final class BarrierExchange implements AutoCloseable {
     private final DataInputStream in;
     private final DataOutputStream out;
 
-    SocketChannel(Socket socket, int partition) throws IOException {
+    /** @param key seals every message (Spark's authentication on); null for a plain channel */
+    SocketChannel(Socket socket, int partition, javax.crypto.spec.SecretKeySpec key) throws IOException {
       this.socket = socket;
       this.partition = partition;
       // reads wake up every poll interval to see whether the job died (a lost host resets no connection)
       socket.setSoTimeout(POLL_MS);
       socket.setKeepAlive(true);
-      in = new DataInputStream(new BufferedInputStream(new Patient(socket.getInputStream(), partition), BUFFER));
-      out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
+      InputStream raw = new Patient(socket.getInputStream(), partition);
+      OutputStream rawOut = socket.getOutputStream();
+      in = new DataInputStream(new BufferedInputStream(key == null ? raw
+          : new Sealing.In(raw, key, Sealing.TO_DRIVER), BUFFER));
+      out = new DataOutputStream(new BufferedOutputStream(key == null ? rawOut
+          : new Sealing.Out(rawOut, key, Sealing.TO_TASK), BUFFER));
     }
 
     @Override

@@ -125,9 +125,28 @@ final class BarrierTask extends AbstractFunction1<Iterator<Object>, Iterator<Obj
       socket.setReceiveBufferSize(BUFFER);
       socket.setSendBufferSize(BUFFER);
       socket.connect(new InetSocketAddress(host, port), 60_000);
-      DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
-      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
-      Wire.writeHello(out, token, attempt, worker.block.partition);
+      DataInputStream in;
+      DataOutputStream out;
+      Sealing sealing = Sealing.fromSpark(token);
+      if (sealing == null) {
+        in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
+        out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
+        Wire.writeHello(out, token, attempt, worker.block.partition);
+      } else {
+        // Spark's authentication is on: prove the secret, then seal every message (Sealing)
+        byte[] nonce = Sealing.nonce();
+        DataOutputStream hello = new DataOutputStream(socket.getOutputStream());
+        Wire.writeSealedHello(hello, sealing, attempt, worker.block.partition, nonce);
+        byte[] reply = new DataInputStream(socket.getInputStream()).readNBytes(Sealing.NONCE);
+        if (reply.length != Sealing.NONCE) {
+          throw new IOException("the driver closed the barrier channel: it does not hold this application's secret");
+        }
+        javax.crypto.spec.SecretKeySpec key = sealing.sessionKey(nonce, reply);
+        in = new DataInputStream(new BufferedInputStream(new Sealing.In(socket.getInputStream(), key,
+            Sealing.TO_TASK), BUFFER));
+        out = new DataOutputStream(new BufferedOutputStream(new Sealing.Out(socket.getOutputStream(), key,
+            Sealing.TO_DRIVER), BUFFER));
+      }
       while (true) {
         byte type = in.readByte();
         if (type == Wire.END) {

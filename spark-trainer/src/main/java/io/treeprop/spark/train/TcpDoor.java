@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +29,13 @@ final class TcpDoor implements AutoCloseable {
   /** A task sends its hello as soon as it has connected; this only bounds what a silent connection costs. */
   static final int HELLO_TIMEOUT_MS = 5_000;
 
-  /** A connection that said hello. */
-  record Arrival(Socket socket, int attempt, int partition) {}
+  /** A connection that said hello; {@code key} seals its messages, null on a plain channel. */
+  record Arrival(Socket socket, int attempt, int partition, SecretKeySpec key) {}
 
   private final ServerSocket server;
   private final long token;
+  /** Null: a plain channel (the token proves membership). */
+  private final Sealing sealing;
   private final int partitions;
   private final int sendBuffer;
   private final BlockingQueue<Arrival> arrived = new LinkedBlockingQueue<>();
@@ -50,7 +53,13 @@ final class TcpDoor implements AutoCloseable {
    * @param sendBuffer socket send and receive buffer size, bytes
    */
   TcpDoor(String bind, int partitions, long token, int sendBuffer) {
+    this(bind, partitions, token, sendBuffer, null);
+  }
+
+  /** With {@code sealing}, tasks must prove they hold Spark's secret, and every message is sealed. */
+  TcpDoor(String bind, int partitions, long token, int sendBuffer, Sealing sealing) {
     this.token = token;
+    this.sealing = sealing;
     this.partitions = partitions;
     this.sendBuffer = sendBuffer;
     try {
@@ -111,18 +120,33 @@ final class TcpDoor implements AutoCloseable {
       c.setSendBufferSize(sendBuffer);
       c.setSoTimeout(HELLO_TIMEOUT_MS);
       DataInputStream in = new DataInputStream(c.getInputStream());
-      if (in.readInt() != Wire.MAGIC || in.readInt() != Wire.VERSION || in.readLong() != token) {
+      if (in.readInt() != Wire.MAGIC || in.readInt() != Wire.VERSION
+          || in.readLong() != (sealing == null ? token : 0L)) {
         LOG.warn("ignoring a connection from {} that is not one of this run's tasks", c.getRemoteSocketAddress());
         quietlyClose(c);
         return;
       }
       int a = in.readInt();
       int p = in.readInt();
+      SecretKeySpec key = null;
+      if (sealing != null) {
+        byte[] nonce = in.readNBytes(Sealing.NONCE);
+        byte[] mac = in.readNBytes(Sealing.MAC);
+        if (mac.length != Sealing.MAC || !sealing.helloMacMatches(a, p, nonce, mac)) {
+          LOG.warn("ignoring a connection from {} that does not hold Spark's secret", c.getRemoteSocketAddress());
+          quietlyClose(c);
+          return;
+        }
+        byte[] reply = Sealing.nonce();
+        c.getOutputStream().write(reply);
+        c.getOutputStream().flush();
+        key = sealing.sessionKey(nonce, reply);
+      }
       if (p < 0 || p >= partitions || closed) {
         quietlyClose(c);
         return;
       }
-      arrived.add(new Arrival(c, a, p));
+      arrived.add(new Arrival(c, a, p, key));
     } catch (IOException e) {
       LOG.warn("ignoring a connection from {}: {}", c.getRemoteSocketAddress(), e.toString());
       quietlyClose(c);

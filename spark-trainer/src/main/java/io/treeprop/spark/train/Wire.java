@@ -36,6 +36,22 @@ final class Wire {
     out.flush();
   }
 
+  /**
+   * With {@link Sealing}: the token stays off the wire (0 in its place); a nonce and a MAC under the run key prove
+   * the task holds Spark's secret.
+   */
+  static void writeSealedHello(DataOutputStream out, Sealing sealing, int attempt, int partition, byte[] nonce)
+      throws IOException {
+    out.writeInt(MAGIC);
+    out.writeInt(VERSION);
+    out.writeLong(0L);
+    out.writeInt(attempt);
+    out.writeInt(partition);
+    out.write(nonce);
+    out.write(sealing.helloMac(attempt, partition, nonce));
+    out.flush();
+  }
+
   /** The bytes of a step or validation order, written once and sent to every task. */
   static byte[] stepOrder(StepOrder o) {
     ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(1 + 4 + 4 + 8 + 4 + 4 + 4L * (o.params.length
