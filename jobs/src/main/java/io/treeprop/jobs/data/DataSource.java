@@ -89,7 +89,7 @@ public final class DataSource {
         reader = reader.option("numFeatures", spec.numFeatures());
       }
       Dataset<Row> df = reader.load(spec.path());
-      return Checks.vectors(df.select(df.col(FEATURES), df.col(LABEL)), what);
+      return Checks.vectors(df.select(df.col(FEATURES), df.col(LABEL)), df, FEATURES, what);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

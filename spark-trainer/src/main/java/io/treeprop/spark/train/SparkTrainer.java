@@ -471,7 +471,7 @@ public final class SparkTrainer {
     private void save() {
       try {
         Path p = checkpoints.write(r, spec, loss, fingerprint);
-        LOG.info("checkpoint {}", p);
+        LOG.debug("checkpoint {}", p); // one per epoch or N steps: too many for the console
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write a checkpoint to " + config.checkpoints().dir(), e);
       }
