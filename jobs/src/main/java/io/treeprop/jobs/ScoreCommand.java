@@ -39,15 +39,21 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Phases phases = new Phases();
+    Scoring.requireFormat(outputFormat);
+    phases.next("Spark", "starting Spark" + (master == null ? "" : " (" + master + ")"));
     SparkSession spark = Sessions.create("treeprop score", master, java.util.Map.of());
     try {
       Outputs.requireWritable("--output", output, overwrite, spark.sparkContext().hadoopConfiguration());
+      phases.next("reading", "reading the model " + model + " and checking " + input);
       Model m = ModelData.load(model, spark.sparkContext().hadoopConfiguration());
       SourceData data = DataSource.read(spark, source.spec(input, m, false));
+      phases.next("scoring", String.format("scoring %,d rows", data.rows()));
       long t0 = System.nanoTime();
       Scoring.write(Scoring.score(spark, m, data), output, outputFormat, overwrite);
       double s = (System.nanoTime() - t0) / 1e9;
       System.out.printf("scored %,d rows in %.1f s (%,.0f rows/s): %s%n", data.rows(), s, data.rows() / s, output);
+      phases.end();
     } finally {
       Sessions.stopIfEmbedded(spark);
     }
