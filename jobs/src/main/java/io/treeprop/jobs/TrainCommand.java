@@ -108,6 +108,8 @@ final class TrainCommand implements Callable<Integer> {
       trainConfig = trainConfig.withPartitions(partitions(spark, train));
     }
     SparkTrainer trainer = new SparkTrainer(trainConfig).addListener(new ConsoleProgress(PROGRESS_SECONDS));
+    // a checkpoint of another configuration is found now, not after packing
+    trainer.checkResumable(network, loss, trainConfig.partitions(), hadoop);
     JsonLinesMetrics metrics = cfg.output().metrics() == null ? null
         : new JsonLinesMetrics(cfg.output().metrics(), hadoop);
     if (metrics != null) {
