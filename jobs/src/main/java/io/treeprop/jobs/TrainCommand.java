@@ -48,8 +48,9 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Phases phases = new Phases();
-    JobConfig cfg = JobConfig.load(conf, overrides, new Configuration());
-    JobConfig.warnings(conf, new Configuration()).forEach(w -> System.err.println("treeprop: warning: " + w));
+    Configuration hadoop = new Configuration();
+    JobConfig cfg = JobConfig.load(conf, overrides, hadoop);
+    JobConfig.warnings(conf, hadoop).forEach(w -> System.err.println("treeprop: warning: " + w));
     phases.next("Spark", "starting Spark" + (cfg.spark().master() == null ? "" : " (" + cfg.spark().master() + ")"));
     SparkSession spark = Sessions.create("treeprop train " + conf, cfg.spark().master(), cfg.spark().conf());
     try {
