@@ -2,6 +2,7 @@ package io.treeprop.jobs;
 
 import io.treeprop.core.model.Model;
 import io.treeprop.jobs.data.DataSource;
+import io.treeprop.jobs.data.SourceData;
 import io.treeprop.spark.ml.ModelData;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -34,17 +35,23 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Phases phases = new Phases();
+    phases.next("Spark", "starting Spark" + (master == null ? "" : " (" + master + ")"));
     SparkSession spark = Sessions.create("treeprop evaluate", master, java.util.Map.of());
     try {
       if (report != null) {
         Outputs.requireWritable("--report", report, overwrite, spark.sparkContext().hadoopConfiguration());
       }
+      phases.next("reading", "reading the model " + model + " and checking " + data);
       Model m = ModelData.load(model, spark.sparkContext().hadoopConfiguration());
-      Evaluation.Result r = Evaluation.evaluate(spark, m, DataSource.read(spark, source.spec(data, m, true)), model);
+      SourceData labelled = DataSource.read(spark, source.spec(data, m, true));
+      phases.next("evaluating", String.format("evaluating on %,d rows", labelled.rows()));
+      Evaluation.Result r = Evaluation.evaluate(spark, m, labelled, model);
       System.out.println(r.headline());
       if (report != null) {
         Evaluation.write(spark, r, report, overwrite, System.out);
       }
+      phases.end();
     } finally {
       Sessions.stopIfEmbedded(spark);
     }

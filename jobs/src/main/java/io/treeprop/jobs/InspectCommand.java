@@ -32,9 +32,20 @@ final class InspectCommand implements Callable<Integer> {
       System.out.printf("  param %-10s %-14s %,d%n", b.name(), java.util.Arrays.toString(b.shape()), b.size());
     }
     System.out.printf("parameters %,d, state %,d%n", m.params().length, m.state().length);
-    if (!m.labels().isEmpty()) {
+    var mapping = io.treeprop.jobs.data.LabelMapping.fromMetadata(m.metadata());
+    if (mapping.isPresent()) {
+      System.out.println("classes " + mapping.get().labels() + (mapping.get().numeric() ? " (numbers)" : "")
+          + ": probability columns in this order; score predicts these labels");
+    } else if (!m.labels().isEmpty()) {
       System.out.println("labels " + m.labels());
     }
+    io.treeprop.jobs.data.TrainingSource.fromMetadata(m.metadata()).ifPresent(t -> System.out.println(
+        "trained on " + t.format() + " data" + (t.format().equals("csv") ? (t.header() ? " with a header" : " "
+        + "without a header") + ", delimiter \"" + t.delimiter() + "\"" : "")
+        + (t.labelColumn() == null ? "" : ", label column " + t.labelColumn())
+        + (t.featureColumns() == null ? "" : ", feature columns " + t.featureColumns())
+        + (t.featuresColumn() == null ? "" : ", features column " + t.featuresColumn())
+        + "; evaluate and score read new data the same way unless told otherwise"));
     if (m.summary() != null) {
       System.out.printf("trained %d steps in %.1f s: %s%n", m.summary().steps(), m.summary().seconds(),
           m.summary().stopReason());

@@ -62,6 +62,9 @@ final class ScoreCommand implements Callable<Integer> {
     if (!(interval > 0)) {
       throw new IllegalArgumentException("--interval (" + interval + ") must be a positive number of seconds");
     }
+    Phases phases = new Phases();
+    Scoring.requireFormat(outputFormat);
+    phases.next("Spark", "starting Spark" + (master == null ? "" : " (" + master + ")"));
     SparkSession spark = Sessions.create("treeprop score", master, java.util.Map.of());
     if (stream) {
       try {
@@ -72,12 +75,15 @@ final class ScoreCommand implements Callable<Integer> {
     }
     try {
       Outputs.requireWritable("--output", output, overwrite, spark.sparkContext().hadoopConfiguration());
+      phases.next("reading", "reading the model " + model + " and checking " + input);
       Model m = ModelData.load(model, spark.sparkContext().hadoopConfiguration());
       SourceData data = DataSource.read(spark, source.spec(input, m, false));
+      phases.next("scoring", String.format("scoring %,d rows", data.rows()));
       long t0 = System.nanoTime();
       Scoring.write(Scoring.score(spark, m, data), output, outputFormat, overwrite);
       double s = (System.nanoTime() - t0) / 1e9;
       System.out.printf("scored %,d rows in %.1f s (%,.0f rows/s): %s%n", data.rows(), s, data.rows() / s, output);
+      phases.end();
     } finally {
       Sessions.stopIfEmbedded(spark);
     }

@@ -1,8 +1,8 @@
 package io.treeprop.jobs;
 
 import io.treeprop.core.loss.Loss;
-import io.treeprop.core.model.Json;
 import io.treeprop.core.model.EpochMetrics;
+import io.treeprop.core.model.Json;
 import io.treeprop.core.model.Model;
 import io.treeprop.core.model.NetworkSpec;
 import io.treeprop.core.model.TrainingSummary;
@@ -18,6 +18,7 @@ import io.treeprop.spark.train.ConsoleProgress;
 import io.treeprop.spark.train.JsonLinesMetrics;
 import io.treeprop.spark.train.SparkTrainConfig;
 import io.treeprop.spark.train.SparkTrainer;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,8 +48,9 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Phases phases = new Phases();
-    JobConfig cfg = JobConfig.load(conf, overrides, new Configuration());
-    JobConfig.warnings(conf, new Configuration()).forEach(w -> System.err.println("treeprop: warning: " + w));
+    Configuration hadoop = new Configuration();
+    JobConfig cfg = JobConfig.load(conf, overrides, hadoop);
+    JobConfig.warnings(conf, hadoop).forEach(w -> System.err.println("treeprop: warning: " + w));
     phases.next("Spark", "starting Spark" + (cfg.spark().master() == null ? "" : " (" + cfg.spark().master() + ")"));
     SparkSession spark = Sessions.create("treeprop train " + conf, cfg.spark().master(), cfg.spark().conf());
     try {
@@ -62,6 +64,48 @@ final class TrainCommand implements Callable<Integer> {
 
   private static void run(SparkSession spark, JobConfig cfg, Phases phases) throws Exception {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    boolean overwrite = cfg.output().overwrite();
+    checkOutputs(cfg, hadoop);
+    Inputs in = readInputs(spark, cfg, phases);
+    SparkTrainConfig trainConfig = cfg.toSparkTrainConfig(in.train().rows());
+    if (trainConfig.partitions() == 0) {
+      trainConfig = trainConfig.withPartitions(partitions(spark, in.train()));
+    }
+    SparkTrainer trainer = new SparkTrainer(trainConfig).addListener(new ConsoleProgress(PROGRESS_SECONDS));
+    // a checkpoint of another configuration is found now, not after packing
+    trainer.checkResumable(in.network(), cfg.model().loss(), trainConfig.partitions(), hadoop);
+    if (cfg.output().metrics() != null) {
+      trainer.addListener(new JsonLinesMetrics(cfg.output().metrics(), hadoop));
+    }
+    phases.next("training", "packing the training data and training");
+    SourceData prepared = prepare(in.train(), in.scaling(), in.mapping());
+    Model model = trainer.fit(in.network(), cfg.model().loss(), prepared.frame(),
+        in.validation() == null ? null : in.scaling().apply(in.validation()).frame(), InputColumns.defaults());
+    model = withMetadata(model, cfg, in.scaling(), in.mapping(), TrainingSource.of(cfg.data().train(), in.train()));
+    phases.next("saving", "saving the model");
+    Outputs.saveModel(model, cfg.output().model(), overwrite, hadoop);
+    if (cfg.training().checkpoints() != null) {
+      Outputs.markFinished(cfg.training().checkpoints().dir(), cfg.output().model(), hadoop);
+    }
+    System.out.printf("trained %d steps in %.1f s: %s%n", model.summary().steps(), model.summary().seconds(),
+        model.summary().stopReason());
+    System.out.println(finalMetrics(model.summary()));
+    System.out.println("model: " + cfg.output().model());
+    if (in.test() != null) {
+      phases.next("evaluating", "evaluating on the test data");
+      Evaluation.Result r = Evaluation.evaluate(spark, model, in.test(), cfg.output().model());
+      System.out.println("test " + r.headline());
+      if (cfg.output().report() != null) {
+        Evaluation.write(spark, r, cfg.output().report(), overwrite, System.out);
+      }
+    }
+  }
+
+  /**
+   * Every output can be written and is not taken (unless overwriting); a finished run's checkpoints are cleared
+   * (or refused); a report without test data is announced.
+   */
+  private static void checkOutputs(JobConfig cfg, Configuration hadoop) throws IOException {
     boolean overwrite = cfg.output().overwrite();
     Outputs.requireWritable("output.model", cfg.output().model(), overwrite, hadoop);
     if (cfg.output().report() != null) {
@@ -81,6 +125,13 @@ final class TrainCommand implements Callable<Integer> {
           + "the model on test data, so none will be written (set data.test, or evaluate later with treeprop "
           + "evaluate --report)");
     }
+  }
+
+  /** The job's data, read and checked before the first step, with what is fitted on the training data. */
+  private record Inputs(SourceData train, NetworkSpec network, LabelMapping mapping, Scaling scaling,
+      SourceData validation, SourceData test) {}
+
+  private static Inputs readInputs(SparkSession spark, JobConfig cfg, Phases phases) {
     Loss loss = cfg.model().loss();
     phases.next("reading", "reading and checking " + DataSource.describeSpec(cfg.data().train()));
     SourceData train = DataSource.read(spark, cfg.data().train());
@@ -100,40 +151,7 @@ final class TrainCommand implements Callable<Integer> {
     if (test != null) {
       Preflight.sameAsTraining("data.test", test, train, mapping);
     }
-    Scaling scaling = cfg.data().scaling().fit(train);
-    SourceData prepared = prepare(train, scaling, mapping);
-
-    SparkTrainConfig trainConfig = cfg.toSparkTrainConfig(train.rows());
-    if (trainConfig.partitions() == 0) {
-      trainConfig = trainConfig.withPartitions(partitions(spark, train));
-    }
-    SparkTrainer trainer = new SparkTrainer(trainConfig).addListener(new ConsoleProgress(PROGRESS_SECONDS));
-    JsonLinesMetrics metrics = cfg.output().metrics() == null ? null
-        : new JsonLinesMetrics(cfg.output().metrics(), hadoop);
-    if (metrics != null) {
-      trainer.addListener(metrics);
-    }
-    phases.next("training", "packing the training data and training");
-    Model model = trainer.fit(network, loss, prepared.frame(),
-        validation == null ? null : scaling.apply(validation).frame(), InputColumns.defaults());
-    model = withMetadata(model, cfg, scaling, mapping, TrainingSource.of(cfg.data().train(), train));
-    phases.next("saving", "saving the model");
-    Outputs.saveModel(model, cfg.output().model(), overwrite, hadoop);
-    if (checkpoints != null) {
-      Outputs.markFinished(checkpoints.dir(), cfg.output().model(), hadoop);
-    }
-    System.out.printf("trained %d steps in %.1f s: %s%n", model.summary().steps(), model.summary().seconds(),
-        model.summary().stopReason());
-    System.out.println(finalMetrics(model.summary()));
-    System.out.println("model: " + cfg.output().model());
-    if (test != null) {
-      phases.next("evaluating", "evaluating on the test data");
-      Evaluation.Result r = Evaluation.evaluate(spark, model, test, cfg.output().model());
-      System.out.println("test " + r.headline());
-      if (cfg.output().report() != null) {
-        Evaluation.write(spark, r, cfg.output().report(), overwrite, System.out);
-      }
-    }
+    return new Inputs(train, network, mapping, cfg.data().scaling().fit(train), validation, test);
   }
 
   /**

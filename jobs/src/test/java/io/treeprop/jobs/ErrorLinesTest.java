@@ -91,4 +91,11 @@ class ErrorLinesTest {
     assertTrue(r.err().startsWith("treeprop: override \"training.epochs\" has no '='"), r.toString());
     assertEquals(Main.USAGE, Cli.run("train").code(), "a missing parameter is a usage error too");
   }
+
+  @Test
+  void aBadOutputFormatIsRefusedBeforeSparkStarts() {
+    String err = oneLine(Cli.run("score", "--model", model, "--input", csv, "--output", tmp.resolve("j").toString(),
+        "--output-format", "json"));
+    assertTrue(err.startsWith("treeprop: --output-format \"json\" is not parquet or csv"), err);
+  }
 }

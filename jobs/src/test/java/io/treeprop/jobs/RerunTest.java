@@ -47,4 +47,25 @@ class RerunTest {
     assertTrue(refused.err().contains("holds the checkpoints of a finished run, which is never resumed; to train "
         + "again from the start set output.overwrite = true"), refused.toString());
   }
+
+  @Test
+  void anUnfinishedRunOfAnotherConfigurationIsRefusedBeforeTraining() throws IOException {
+    Path checkpoints = tmp.resolve("checkpoints");
+    String conf = Path.of("../conf/binary.conf").toAbsolutePath().toString();
+    String data = Path.of("../conf/data").toAbsolutePath().toString();
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", conf,
+        "--set", "data.train.path=" + data + "/binary-train.libsvm", "--set", "data.test=null",
+        "--set", "training.epochs=3", "--set", "training.earlyStopping=null",
+        "--set", "output.model=" + tmp.resolve("model"), "--set", "output.report=null", "--set", "output.metrics=null",
+        "--set", "training.checkpoints.dir=" + checkpoints));
+    assertEquals(0, Cli.run(args.toArray(String[]::new)).code());
+    Files.delete(checkpoints.resolve(Outputs.FINISHED)); // as if the run had stopped before saving its model
+    Path metrics = tmp.resolve("metrics.jsonl");
+    args.addAll(java.util.List.of("--set", "training.batchSize=16", "--set", "output.metrics=" + metrics));
+    Cli.Result r = Cli.run(args.toArray(String[]::new));
+    assertEquals(1, r.code(), r.toString());
+    assertTrue(r.err().contains("was written by a run with another network, loss, batch size") && r.err()
+        .contains("to start over, delete " + checkpoints), r.toString());
+    assertTrue(!Files.exists(metrics), "refused before the training was set up: " + r);
+  }
 }

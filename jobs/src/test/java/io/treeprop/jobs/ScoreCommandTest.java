@@ -140,4 +140,13 @@ class ScoreCommandTest {
     assertEquals(1, r.code(), r.toString());
     assertTrue(r.err().startsWith("treeprop: ") && r.err().contains("\"b\" does not exist"), r.toString());
   }
+
+  @Test
+  void inspectShowsTheClassesAndHowNewDataWillBeRead() {
+    Cli.Result r = Cli.run("inspect", "--model", model);
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("classes [1, 2, 3] (numbers): probability columns in this order"), r.toString());
+    assertTrue(r.out().contains("trained on csv data with a header, delimiter \",\", label column y, feature columns "
+        + "[a, b]"), r.toString());
+  }
 }

@@ -152,7 +152,7 @@ final class Checks {
   }
 
   /** The file and the first few values of the first row where {@code where} holds. */
-  private static String example(Dataset<Row> df, Column where, String label, List<String> features) {
+  static String example(Dataset<Row> df, Column where, String label, List<String> features) {
     List<String> names = new ArrayList<>();
     if (label != null) {
       names.add(label);

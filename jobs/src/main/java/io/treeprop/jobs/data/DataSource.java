@@ -74,8 +74,10 @@ public final class DataSource {
     List<Row> bad = f.select(f.col(LABEL)).where(f.col(LABEL).isNotNull().and(number.isNull())).limit(1)
         .collectAsList();
     if (!bad.isEmpty()) {
+      String where = Checks.example(f, f.col(LABEL).isNotNull().and(number.isNull()), null, List.of());
       throw new IllegalArgumentException(data.description() + ": the label \"" + bad.get(0).get(0) + "\" is not a "
-          + "number; regression targets must be numbers (for class names use a classification loss)");
+          + "number" + (where.isEmpty() ? "" : " (" + where + ")") + "; regression targets must be numbers (for "
+          + "class names use a classification loss)");
     }
     return data.withFrame(f.withColumn(LABEL, number));
   }
@@ -89,7 +91,7 @@ public final class DataSource {
         reader = reader.option("numFeatures", spec.numFeatures());
       }
       Dataset<Row> df = reader.load(spec.path());
-      return Checks.vectors(df.select(df.col(FEATURES), df.col(LABEL)), what);
+      return Checks.vectors(df.select(df.col(FEATURES), df.col(LABEL)), df, FEATURES, what);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

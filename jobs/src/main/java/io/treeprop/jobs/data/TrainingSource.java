@@ -99,7 +99,7 @@ public record TrainingSource(String format, boolean header, String delimiter, St
       } else if (!csv && trained.featuresColumn() != null) {
         featuresColumn = trained.featuresColumn();
       }
-      if (features != null && features.contains(label)) {
+      if (features != null && label != null && features.contains(label)) {
         features = null;
       }
     }

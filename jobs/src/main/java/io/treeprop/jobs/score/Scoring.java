@@ -132,9 +132,7 @@ public final class Scoring {
    * @throws IllegalArgumentException for an unknown format, or an existing output without {@code overwrite}
    */
   public static void write(Dataset<Row> scored, String output, String format, boolean overwrite) {
-    if (!format.equals("parquet") && !format.equals("csv")) {
-      throw new IllegalArgumentException("output format \"" + format + "\" is not parquet or csv");
-    }
+    requireFormat(format);
     try {
       Path out = new Path(output);
       FileSystem fs = out.getFileSystem(scored.sparkSession().sparkContext().hadoopConfiguration());
@@ -160,6 +158,17 @@ public final class Scoring {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write scores to " + output, e);
+    }
+  }
+
+  /**
+   * Checks an output format before any work.
+   *
+   * @throws IllegalArgumentException for anything but parquet or csv
+   */
+  public static void requireFormat(String format) {
+    if (!"parquet".equals(format) && !"csv".equals(format)) {
+      throw new IllegalArgumentException("--output-format \"" + format + "\" is not parquet or csv");
     }
   }
 

@@ -32,6 +32,14 @@ class CsvSourceTest {
   }
 
   @Test
+  void aRegressionTargetThatIsNotANumberIsNamedWithItsFile(SparkSession spark) throws Exception {
+    String f = write("r.csv", "a,y\n0.5,1.5\n0.25,n/a\n");
+    SourceData d = DataSource.read(spark, SourceSpec.csv(f, "y", null, true, null));
+    fails(() -> DataSource.numericLabels(d), "the label \"n/a\" is not a number (in file ", "r.csv",
+        "regression targets must be numbers");
+  }
+
+  @Test
   void withoutHeaderColumnsAreNamedLikeSparkAndTheDelimiterIsHonoured(SparkSession spark) throws Exception {
     String f = write("n.csv", "1;0.5;-2;0.001\n0;3.25;0;1e6\n1;-0.125;7;42\n");
     SourceData d = DataSource.read(spark, SourceSpec.csv(f, "_c0", null, false, ";"));

@@ -27,6 +27,8 @@ class LibsvmSourceTest {
     assertEquals(4, d.features());
     Fixtures.assertRows(new double[][] {{0.5, 0, -2, 0}, {0, 4.25, 0, 0}, {1e-3, 0, 0, 7}}, Fixtures.features(d));
     assertEquals(List.of(1.0, 0.0, 2.0), Fixtures.labels(d));
+    assertEquals(List.of("label", "features"), List.of(d.input().columns()), "scores carry the file's columns");
+    assertEquals("features", d.inputFeatures());
   }
 
   @Test

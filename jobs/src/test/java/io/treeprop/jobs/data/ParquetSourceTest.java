@@ -61,6 +61,8 @@ class ParquetSourceTest {
     assertEquals(3, d.features());
     Fixtures.assertRows(new double[][] {{1, -2, 3.5}, {0, 9, 0}}, Fixtures.features(d));
     assertEquals(List.of("cat", "dog"), Fixtures.labels(d));
+    assertEquals(List.of("v", "name"), List.of(d.input().columns()), "the file's columns, for scores to carry");
+    assertEquals("v", d.inputFeatures());
   }
 
   @Test
@@ -72,6 +74,8 @@ class ParquetSourceTest {
     SourceData d = DataSource.read(spark, SourceSpec.parquetVector(p, "y", "a"));
     Fixtures.assertRows(new double[][] {{0.5, 2}, {-1, 0.25}}, Fixtures.features(d));
     assertEquals(List.of(1.0, 0.0), Fixtures.labels(d));
+    assertEquals(List.of("a", "y", SourceData.HIDDEN_FEATURES), List.of(d.input().columns()),
+        "the array column is kept as it is; the vector the scorer reads is added beside it");
   }
 
   @Test

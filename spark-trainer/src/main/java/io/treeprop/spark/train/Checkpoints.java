@@ -189,6 +189,31 @@ final class Checkpoints {
   }
 
   /**
+   * Checks that {@code cp} was written by a run with {@code fingerprint}, reading only its run.json; one whose
+   * run.json does not read is left to {@link #readLatestIntact}.
+   *
+   * @throws IllegalArgumentException naming the checkpoint and how to start over
+   */
+  void requireFingerprint(Path cp, String fingerprint) throws IOException {
+    Run run;
+    try (InputStream in = fs.open(new Path(cp, RUN_JSON))) {
+      run = Json.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), Run.class, cp + "/" + RUN_JSON);
+    } catch (IOException | RuntimeException e) {
+      return; // a damaged checkpoint: the resume skips it (readLatestIntact) and checks the one it uses
+    }
+    requireFingerprint(cp, run, fingerprint);
+  }
+
+  private void requireFingerprint(Path cp, Run run, String fingerprint) {
+    if (!fingerprint.equals(run.fingerprint())) {
+      throw new ForeignCheckpointException("checkpoint " + cp + " was written by a run with another network, loss, "
+          + "batch size, seed, optimizer, validation or partitioning (fingerprint " + run.fingerprint()
+          + ", this run " + fingerprint + "); to start over, delete " + dir + " or use another checkpoint directory; or "
+          + "turn resume off (a job's training.checkpoints.resume = false)");
+    }
+  }
+
+  /**
    * Reads a checkpoint back into a run state.
    *
    * @throws IllegalArgumentException when it belongs to another configuration or a file is damaged
@@ -198,12 +223,7 @@ final class Checkpoints {
     try (InputStream in = fs.open(new Path(cp, RUN_JSON))) {
       run = Json.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), Run.class, cp + "/" + RUN_JSON);
     }
-    if (!fingerprint.equals(run.fingerprint())) {
-      throw new ForeignCheckpointException("checkpoint " + cp + " was written by a run with another network, loss, "
-          + "batch size, seed, optimizer, validation or partitioning (fingerprint " + run.fingerprint()
-          + ", this run " + fingerprint + "); to start over, delete " + dir + " or use another checkpoint directory; or "
-          + "turn resume off (a job's training.checkpoints.resume = false)");
-    }
+    requireFingerprint(cp, run, fingerprint);
     RunState r = new RunState();
     float[][] pv;
     try (InputStream in = fs.open(new Path(cp, ModelFiles.PARAMS_BIN))) {

@@ -145,6 +145,29 @@ public final class SparkTrainer {
     return config.exchange() == Exchange.TREE ? "exchange tree" : BarrierExchange.unsupported(sc, partitions);
   }
 
+  /**
+   * Checks before any Spark work what resuming would check after packing: that the latest checkpoint, when this
+   * configuration resumes from one, was written by the same network, loss, training settings and partition count.
+   *
+   * @param partitions the partition count the run will train on (the configured one, when it is not 0)
+   * @throws IllegalArgumentException naming the checkpoint and how to start over
+   */
+  public void checkResumable(NetworkSpec spec, Loss loss, int partitions,
+      org.apache.hadoop.conf.Configuration hadoop) {
+    if (config.checkpoints() == null || !config.resume()) {
+      return;
+    }
+    try {
+      Checkpoints checkpoints = new Checkpoints(config.checkpoints(), hadoop);
+      Path latest = checkpoints.latest();
+      if (latest != null) {
+        checkpoints.requireFingerprint(latest, fingerprint(spec, loss, partitions));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read checkpoints in " + config.checkpoints().dir(), e);
+    }
+  }
+
   /** Identifies what a checkpoint may be resumed by: everything but the epoch count. */
   String fingerprint(NetworkSpec spec, Loss loss, int partitions) {
     TrainConfig t = config.train();
@@ -477,7 +500,7 @@ public final class SparkTrainer {
     private void save() {
       try {
         Path p = checkpoints.write(r, spec, loss, fingerprint);
-        LOG.info("checkpoint {}", p);
+        LOG.debug("checkpoint {}", p); // one per epoch or N steps: too many for the console
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write a checkpoint to " + config.checkpoints().dir(), e);
       }
