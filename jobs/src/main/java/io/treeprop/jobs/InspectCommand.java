@@ -5,7 +5,7 @@ import io.treeprop.core.model.EpochMetrics;
 import io.treeprop.core.model.Json;
 import io.treeprop.core.model.Model;
 import io.treeprop.core.model.ModelFiles;
-import io.treeprop.core.model.ParamLayout;
+import io.treeprop.core.param.ParamLayout;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

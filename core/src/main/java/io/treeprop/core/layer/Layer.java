@@ -1,6 +1,6 @@
 package io.treeprop.core.layer;
 
-import io.treeprop.core.model.ParamLayout;
+import io.treeprop.core.param.ParamLayout;
 import io.treeprop.core.tensor.Shape;
 
 /**

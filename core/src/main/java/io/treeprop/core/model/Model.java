@@ -1,5 +1,6 @@
 package io.treeprop.core.model;
 
+import io.treeprop.core.param.ParamLayout;
 import io.treeprop.core.loss.Loss;
 import java.util.List;
 import java.util.Map;
