@@ -54,10 +54,13 @@ public final class Network {
     return new Network(spec, spec.input(), layers);
   }
 
-  /** The first spec after {@code i} that is not dropout (dense picks its initializer from what follows). */
+  /**
+   * The first spec after {@code i} that is not {@linkplain LayerSpec#transparentToInit() transparent} to the
+   * initializer rule (weight layers pick their initializer from what follows).
+   */
   private static LayerSpec nextShaping(List<LayerSpec> specs, int i) {
     for (int j = i + 1; j < specs.size(); j++) {
-      if (!(specs.get(j) instanceof LayerSpec.Dropout)) {
+      if (!specs.get(j).transparentToInit()) {
         return specs.get(j);
       }
     }

@@ -134,8 +134,8 @@ class NetworkSpecJsonTest {
 
   @Test
   void unknownLayerTypeListsTheKnownOnes() {
-    assertContains(error("{\"input\": [4], \"layers\": [{\"type\": \"conv2d\", \"units\": 5}]}"),
-        "layers[0]", "conv2d", "dense", "activation", "dropout");
+    assertContains(error("{\"input\": [4], \"layers\": [{\"type\": \"lstm\", \"units\": 5}]}"),
+        "layers[0]", "lstm", "dense", "activation", "dropout", "conv2d", "max_pool2d", "flatten");
   }
 
   @Test

@@ -1,0 +1,81 @@
+package io.treeprop.core.layer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.treeprop.core.model.Json;
+import io.treeprop.core.model.Network;
+import io.treeprop.core.model.Workspace;
+import io.treeprop.core.tensor.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Forward outputs and input/parameter gradients agree with PyTorch on the fixtures written by
+ * {@code core/src/test/python/gen_fixtures.py} (see its header for the layout).
+ */
+class ImageLayerParityTest {
+  /** |java − torch| ≤ TOL · max(1, |torch|): float32 sums of up to ~60 products against a float64 reference. */
+  private static final double TOL = 1e-5;
+
+  static Stream<Path> fixtures() throws Exception {
+    Path dir = Path.of(ImageLayerParityTest.class.getResource("/fixtures").toURI());
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    assertTrue(files.size() >= 9, "fixtures missing in " + dir);
+    return files.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void matchesPyTorch(Path file) throws Exception {
+    JsonNode f = new ObjectMapper().readTree(file.toFile());
+    LayerSpec spec = Json.read(f.get("spec").toString(), LayerSpec.class, "fixture spec");
+    JsonNode in = f.get("input");
+    Shape shape = Shape.image(in.get(0).intValue(), in.get(1).intValue(), in.get(2).intValue());
+    int batch = f.get("batch").intValue();
+    Network net = new Network(shape, List.of(spec.compile(shape, null)));
+    float[] params = floats(f.get("params"));
+    assertEquals(net.layout().paramCount(), params.length, "parameter count");
+
+    Workspace ws = net.newWorkspace(batch, true);
+    float[] x = floats(f.get("x"));
+    System.arraycopy(x, 0, ws.input(), 0, x.length);
+    float[] y = net.forward(ws, params, new float[0], batch, true, 0L);
+    assertClose("y", f.get("y"), y);
+
+    float[] dy = floats(f.get("dy"));
+    System.arraycopy(dy, 0, ws.delta(0), 0, dy.length);
+    float[] grad = new float[params.length];
+    net.backward(ws, grad, 1);
+    assertClose("dx", f.get("dx"), ws.inputGradient());
+    assertEquals(grad.length, f.get("dparams").size(), "parameter gradient count");
+    assertClose("dparams", f.get("dparams"), grad);
+  }
+
+  private static float[] floats(JsonNode a) {
+    float[] v = new float[a.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) a.get(i).doubleValue();
+    }
+    return v;
+  }
+
+  private static void assertClose(String what, JsonNode expected, float[] actual) {
+    assertTrue(expected.size() <= actual.length, what + ": the fixture has " + expected.size() + " values, the "
+        + "layer " + actual.length);
+    for (int i = 0; i < expected.size(); i++) {
+      double e = expected.get(i).doubleValue();
+      double err = Math.abs(actual[i] - e) / Math.max(1, Math.abs(e));
+      assertTrue(err <= TOL, what + "[" + i + "]: " + actual[i] + " vs PyTorch " + e);
+    }
+  }
+}

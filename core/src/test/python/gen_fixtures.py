@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Writes PyTorch reference fixtures for Treeprop's image layers into core/src/test/resources/fixtures.
+
+Each fixture is one JSON file: the layer spec (Treeprop's JSON), the input shape [c, h, w], the batch size, and
+flat row-major float lists: x [batch, c*h*w] (NCHW per row), params (W as [f, c, kh, kw] then b, Treeprop's
+layout), y = layer(x), dy (a random upstream gradient), and the gradients of sum(y * dy): dx and dparams.
+Inputs are rounded to float32; the reference is computed in float64.
+
+Not run by the build or CI. Regenerate (Debian: apt-get install python3-torch) with
+    /usr/bin/python3 core/src/test/python/gen_fixtures.py
+and commit the changed files.
+"""
+import json
+import os
+import zlib
+
+import torch
+import torch.nn.functional as F
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "resources", "fixtures")
+BATCH = 3
+
+
+def f32(t):
+    return t.float().double()
+
+
+def flat(t):
+    return [float(v) for v in t.detach().double().reshape(-1).tolist()]
+
+
+def pair(v):
+    return v if isinstance(v, (list, tuple)) else [v, v]
+
+
+def conv(name, c, h, w, filters, kernel, stride=1, padding=0, bias=True):
+    g = torch.Generator().manual_seed(zlib.crc32(name.encode()))
+    kh, kw = pair(kernel)
+    x = f32(torch.randn(BATCH, c, h, w, generator=g)).requires_grad_()
+    wt = f32(torch.randn(filters, c, kh, kw, generator=g) * 0.5).requires_grad_()
+    b = f32(torch.randn(filters, generator=g)).requires_grad_() if bias else None
+    pad = (pair(kernel)[0] // 2, pair(kernel)[1] // 2) if padding == "same" else tuple(pair(padding))
+    y = F.conv2d(x, wt, b, stride=tuple(pair(stride)), padding=pad)
+    dy = f32(torch.randn(y.shape, generator=g))
+    (y * dy).sum().backward()
+    spec = {"type": "conv2d", "filters": filters, "kernel": kernel, "stride": stride, "padding": padding,
+            "bias": bias}
+    params = flat(wt) + (flat(b) if bias else [])
+    dparams = flat(wt.grad) + (flat(b.grad) if bias else [])
+    write(name, spec, [c, h, w], x, params, y, dy, dparams)
+
+
+def pool(name, kind, c, h, w, kernel, stride=None, padding=0):
+    g = torch.Generator().manual_seed(zlib.crc32(name.encode()))
+    x = f32(torch.randn(BATCH, c, h, w, generator=g)).requires_grad_()
+    args = dict(kernel_size=tuple(pair(kernel)), stride=tuple(pair(stride if stride is not None else kernel)),
+                padding=tuple(pair(padding)))
+    y = F.max_pool2d(x, **args) if kind == "max_pool2d" else F.avg_pool2d(x, count_include_pad=True, **args)
+    dy = f32(torch.randn(y.shape, generator=g))
+    (y * dy).sum().backward()
+    spec = {"type": kind, "kernel": kernel, "padding": padding}
+    if stride is not None:
+        spec["stride"] = stride
+    write(name, spec, [c, h, w], x, [], y, dy, [])
+
+
+def write(name, spec, shape, x, params, y, dy, dparams):
+    doc = {"name": name, "spec": spec, "input": shape, "batch": BATCH, "x": flat(x), "params": params,
+           "y": flat(y), "dy": flat(dy), "dx": flat(x.grad), "dparams": dparams}
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
+        json.dump(doc, f, separators=(",", ":"))
+        f.write("\n")
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    conv("conv2d-1ch-3x3", 1, 5, 5, 2, 3)
+    conv("conv2d-stride2-pad1", 3, 7, 6, 4, 3, stride=2, padding=1)
+    conv("conv2d-rect-kernel", 2, 6, 5, 3, [2, 3], stride=[1, 2], padding=[1, 0])
+    conv("conv2d-1x1-nobias", 4, 4, 4, 3, 1, bias=False)
+    conv("conv2d-same-5x5", 2, 6, 7, 2, 5, padding="same")
+    pool("max_pool2d-2", "max_pool2d", 2, 5, 5, 2)
+    pool("max_pool2d-3-stride2-pad1", "max_pool2d", 3, 7, 6, 3, stride=2, padding=1)
+    pool("avg_pool2d-2", "avg_pool2d", 2, 5, 5, 2)
+    pool("avg_pool2d-3-stride2-pad1", "avg_pool2d", 3, 7, 6, 3, stride=2, padding=1)
+
+
+if __name__ == "__main__":
+    main()
