@@ -4,6 +4,8 @@
 Each fixture is one JSON file: the layer spec (Treeprop's JSON), the input shape [c, h, w], the batch size, and
 flat row-major float lists: x [batch, c*h*w] (NCHW per row), params (W as [f, c, kh, kw] then b, Treeprop's
 layout), y = layer(x), dy (a random upstream gradient), and the gradients of sum(y * dy): dx and dparams.
+Batch-norm fixtures add the initial state (running mean then variance), warm-up batches run in training mode
+before x, the state after x (newState) and the inference-mode output on x with that state (yEval).
 Inputs are rounded to float32; the reference is computed in float64.
 
 Not run by the build or CI. Regenerate (Debian: apt-get install python3-torch) with
@@ -64,9 +66,34 @@ def pool(name, kind, c, h, w, kernel, stride=None, padding=0):
     write(name, spec, [c, h, w], x, [], y, dy, [])
 
 
-def write(name, spec, shape, x, params, y, dy, dparams):
-    doc = {"name": name, "spec": spec, "input": shape, "batch": BATCH, "x": flat(x), "params": params,
+def batch_norm(name, shape, batch, momentum=0.1, eps=1e-5, warmup=3):
+    """Training passes over `warmup` batches, then the fixture's batch; running statistics carried through."""
+    g = torch.Generator().manual_seed(zlib.crc32(name.encode()))
+    c = shape[0]
+    gamma = f32(1 + 0.3 * torch.randn(c, generator=g)).requires_grad_()
+    beta = f32(0.3 * torch.randn(c, generator=g)).requires_grad_()
+    mean, var = torch.zeros(c, dtype=torch.float64), torch.ones(c, dtype=torch.float64)
+    state = flat(mean) + flat(var)
+    warm = []
+    for _ in range(warmup):
+        xw = f32(2 * torch.randn(batch, *shape, generator=g) + 1)
+        F.batch_norm(xw, mean, var, gamma.detach(), beta.detach(), training=True, momentum=momentum, eps=eps)
+        warm.append(flat(xw))
+    x = f32(2 * torch.randn(batch, *shape, generator=g) + 1).requires_grad_()
+    y = F.batch_norm(x, mean, var, gamma, beta, training=True, momentum=momentum, eps=eps)
+    dy = f32(torch.randn(y.shape, generator=g))
+    (y * dy).sum().backward()
+    y_eval = F.batch_norm(x.detach(), mean, var, gamma.detach(), beta.detach(), training=False, eps=eps)
+    spec = {"type": "batch_norm", "momentum": momentum, "epsilon": eps}
+    write(name, spec, list(shape), x, flat(gamma) + flat(beta), y, dy, flat(gamma.grad) + flat(beta.grad),
+          batch=batch, extra={"state": state, "warmup": warm, "newState": flat(mean) + flat(var),
+                              "yEval": flat(y_eval)})
+
+
+def write(name, spec, shape, x, params, y, dy, dparams, batch=BATCH, extra=None):
+    doc = {"name": name, "spec": spec, "input": shape, "batch": batch, "x": flat(x), "params": params,
            "y": flat(y), "dy": flat(dy), "dx": flat(x.grad), "dparams": dparams}
+    doc.update(extra or {})
     with open(os.path.join(OUT, name + ".json"), "w") as f:
         json.dump(doc, f, separators=(",", ":"))
         f.write("\n")
@@ -83,6 +110,8 @@ def main():
     pool("max_pool2d-3-stride2-pad1", "max_pool2d", 3, 7, 6, 3, stride=2, padding=1)
     pool("avg_pool2d-2", "avg_pool2d", 2, 5, 5, 2)
     pool("avg_pool2d-3-stride2-pad1", "avg_pool2d", 3, 7, 6, 3, stride=2, padding=1)
+    batch_norm("batch_norm-dense", [4], 5)
+    batch_norm("batch_norm-conv", [3, 4, 5], 2, momentum=0.2, eps=1e-3)
 
 
 if __name__ == "__main__":

@@ -21,10 +21,11 @@ import io.treeprop.core.tensor.Shape;
     @JsonSubTypes.Type(value = PoolSpec.MaxPool2d.class, name = "max_pool2d"),
     @JsonSubTypes.Type(value = PoolSpec.AvgPool2d.class, name = "avg_pool2d"),
     @JsonSubTypes.Type(value = PoolSpec.Flatten.class, name = "flatten"),
+    @JsonSubTypes.Type(value = BatchNormSpec.class, name = "batch_norm"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation, LayerSpec.Dropout,
-    LayerSpec.Noise, Conv2dSpec, PoolSpec.MaxPool2d, PoolSpec.AvgPool2d, PoolSpec.Flatten {
+    LayerSpec.Noise, Conv2dSpec, PoolSpec.MaxPool2d, PoolSpec.AvgPool2d, PoolSpec.Flatten, BatchNormSpec {
   /**
    * Compiles this spec for an input shape.
    *
@@ -35,7 +36,7 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation,
 
   /**
    * True for layers without weights that sit between a weight layer and its activation without changing which
-   * initializer fits it: dropout, noise, pooling, flatten. {@code conv2d → max_pool2d → relu} gets He.
+   * initializer fits it: dropout, noise, pooling, flatten, batch norm. {@code conv2d → batch_norm → relu} gets He.
    */
   default boolean transparentToInit() {
     return false;

@@ -124,7 +124,10 @@ public final class LocalTrainer {
         }
         scale(grad, s.weightSum);
         config.updater().applyInPlace(params, grad, opt, decay);
-        meanState(stateSum, n, state);
+        if (!meanState(stateSum, n, state)) {
+          throw new IllegalStateException("training diverged: a running statistic (state) is NaN or infinite at "
+              + "epoch " + epoch + ", step " + step + "; lower the learning rate or raise batch_norm.epsilon");
+        }
         epochStats.merge(s);
       }
       BatchStats val = validation == null ? null : Evaluation.evaluate(objective, params, state, validation);
@@ -163,12 +166,15 @@ public final class LocalTrainer {
     }
   }
 
-  /** {@code state = sum / rows}, and clears the sum for the next step. */
-  private static void meanState(double[] sum, int rows, float[] state) {
+  /** {@code state = sum / rows}, and clears the sum for the next step; false when a value is not finite. */
+  private static boolean meanState(double[] sum, int rows, float[] state) {
+    boolean finite = true;
     for (int i = 0; i < sum.length; i++) {
       state[i] = (float) (sum[i] / rows);
+      finite &= Float.isFinite(state[i]);
       sum[i] = 0;
     }
+    return finite;
   }
 
   private static void scale(float[] grad, double weightSum) {

@@ -85,6 +85,8 @@ class ImageLayerExactTest {
     assertEquals(new PoolSpec.MaxPool2d(Size2.of(2), null, null),
         Json.read("{\"type\":\"max_pool2d\",\"kernel\":2}", LayerSpec.class, "layer"));
     assertEquals(new PoolSpec.Flatten(), Json.read("{\"type\":\"flatten\"}", LayerSpec.class, "layer"));
+    assertEquals(new BatchNormSpec(0.01f, null),
+        Json.read("{\"type\":\"batch_norm\",\"momentum\":0.01}", LayerSpec.class, "layer"));
     NetworkSpec net = new NetworkSpec(Shape.image(1, 8, 8), List.of(new Conv2dSpec(4, 3), new PoolSpec.AvgPool2d(2),
         new PoolSpec.Flatten(), new LayerSpec.Dense(2)));
     assertEquals(net, Json.read(Json.write(net), NetworkSpec.class, "network"));
@@ -103,6 +105,8 @@ class ImageLayerExactTest {
     assertContains(e, "conv2d.padding \"same\" needs stride 1 and an odd kernel, not stride 2x2 and kernel 3x3");
     e = assertThrows(IllegalArgumentException.class, () -> new PoolSpec.AvgPool2d(Size2.of(2), null, Size2.of(2)));
     assertContains(e, "avg_pool2d.padding (2x2) must be >= 0 and at most half the kernel (2x2)");
+    e = assertThrows(IllegalArgumentException.class, () -> new BatchNormSpec(0f, null));
+    assertContains(e, "batch_norm.momentum (0.0) must be in (0, 1]");
     e = assertThrows(IllegalArgumentException.class, () -> new Conv2dSpec(0, 3));
     assertContains(e, "conv2d.filters (0) must be a positive integer");
     e = assertThrows(IllegalArgumentException.class, () -> Json.read(
@@ -111,6 +115,18 @@ class ImageLayerExactTest {
     e = assertThrows(IllegalArgumentException.class, () -> Json.read(
         "{\"type\":\"conv2d\",\"filters\":2,\"kernel\":3,\"dilation\":2}", LayerSpec.class, "layer"));
     assertContains(e, "dilation");
+  }
+
+  @Test
+  void batchNormStatesAreNamedAndConvThroughBatchNormToReluGetsHe() {
+    Network net = new NetworkSpec(Shape.image(1, 6, 6), List.of(new Conv2dSpec(4, 3), new BatchNormSpec(),
+        new LayerSpec.Activation(ActivationFunction.RELU))).compile();
+    assertInstanceOf(Initializer.HeNormal.class, net.layout().paramBlocks().get(0).init());
+    assertEquals(List.of("0/W", "0/b", "1/gamma", "1/beta"),
+        net.layout().paramBlocks().stream().map(b -> b.name()).toList());
+    assertEquals(List.of("1/running_mean", "1/running_var"),
+        net.layout().stateBlocks().stream().map(b -> b.name()).toList());
+    assertArrayEquals(new float[] {0, 0, 0, 0, 1, 1, 1, 1}, net.initState(), 0f);
   }
 
   @Test

@@ -17,9 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Finite differences agree with backpropagation for the image layers in several configurations. */
+/** Finite differences agree with backpropagation for the image layers and batch norm in several configurations. */
 class ImageLayerGradientTest {
-  private static final int BATCH = 2;
+  private static final int BATCH = 3;
 
   static Stream<Arguments> cases() {
     return Stream.of(
@@ -40,6 +40,11 @@ class ImageLayerGradientTest {
         Arguments.of("avg pool 2", new NetworkSpec(Shape.image(2, 5, 5), List.of(new PoolSpec.AvgPool2d(2)))),
         Arguments.of("avg pool 3 stride 2 padding 1", new NetworkSpec(Shape.image(3, 7, 6),
             List.of(new PoolSpec.AvgPool2d(Size2.of(3), Size2.of(2), Size2.of(1))))),
+        Arguments.of("batch norm after dense, training statistics", NetworkSpec.input(4).dense(3)
+            .add(new BatchNormSpec()).tanh().dense(2)),
+        Arguments.of("batch norm per channel after conv, training statistics", new NetworkSpec(
+            Shape.image(2, 4, 5), List.of(new Conv2dSpec(3, Size2.of(3), null, Padding.SAME, null, null),
+                new BatchNormSpec(0.2f, 1e-3f), new LayerSpec.Activation(ActivationFunction.TANH)))),
         // average pooling here: a first-layer weight moves every window of a max pool at once, so nearly every
         // coordinate of a deep stack straddles an argmax switch (max pooling is checked on its own above)
         Arguments.of("small CNN: conv, tanh, avg pool, conv, flatten, dense", new NetworkSpec(Shape.image(2, 8, 8),

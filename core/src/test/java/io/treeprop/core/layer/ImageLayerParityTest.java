@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Forward outputs and input/parameter gradients agree with PyTorch on the fixtures written by
- * {@code core/src/test/python/gen_fixtures.py} (see its header for the layout).
+ * {@code core/src/test/python/gen_fixtures.py} (see its header for the layout); for batch norm also the running
+ * statistics after several training passes and the inference-mode output.
  */
 class ImageLayerParityTest {
   /** |java − torch| ≤ TOL · max(1, |torch|): float32 sums of up to ~60 products against a float64 reference. */
@@ -30,7 +31,7 @@ class ImageLayerParityTest {
     try (Stream<Path> s = Files.list(dir)) {
       files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
     }
-    assertTrue(files.size() >= 9, "fixtures missing in " + dir);
+    assertTrue(files.size() >= 11, "fixtures missing in " + dir);
     return files.stream();
   }
 
@@ -39,17 +40,26 @@ class ImageLayerParityTest {
   void matchesPyTorch(Path file) throws Exception {
     JsonNode f = new ObjectMapper().readTree(file.toFile());
     LayerSpec spec = Json.read(f.get("spec").toString(), LayerSpec.class, "fixture spec");
-    JsonNode in = f.get("input");
-    Shape shape = Shape.image(in.get(0).intValue(), in.get(1).intValue(), in.get(2).intValue());
+    Shape shape = Json.read(f.get("input").toString(), Shape.class, "fixture input");
     int batch = f.get("batch").intValue();
     Network net = new Network(shape, List.of(spec.compile(shape, null)));
     float[] params = floats(f.get("params"));
     assertEquals(net.layout().paramCount(), params.length, "parameter count");
+    float[] state = f.has("state") ? floats(f.get("state")) : new float[0];
+    assertEquals(net.layout().stateCount(), state.length, "state count");
 
     Workspace ws = net.newWorkspace(batch, true);
+    if (f.has("warmup")) {
+      for (JsonNode xw : f.get("warmup")) {
+        float[] w = floats(xw);
+        System.arraycopy(w, 0, ws.input(), 0, w.length);
+        net.forward(ws, params, state, batch, true, 0L);
+        state = ws.newState().clone();
+      }
+    }
     float[] x = floats(f.get("x"));
     System.arraycopy(x, 0, ws.input(), 0, x.length);
-    float[] y = net.forward(ws, params, new float[0], batch, true, 0L);
+    float[] y = net.forward(ws, params, state, batch, true, 0L);
     assertClose("y", f.get("y"), y);
 
     float[] dy = floats(f.get("dy"));
@@ -59,6 +69,11 @@ class ImageLayerParityTest {
     assertClose("dx", f.get("dx"), ws.inputGradient());
     assertEquals(grad.length, f.get("dparams").size(), "parameter gradient count");
     assertClose("dparams", f.get("dparams"), grad);
+    if (f.has("newState")) {
+      float[] after = ws.newState().clone();
+      assertClose("newState", f.get("newState"), after);
+      assertClose("yEval", f.get("yEval"), net.forward(ws, params, after, batch, false, 0L));
+    }
   }
 
   private static float[] floats(JsonNode a) {
