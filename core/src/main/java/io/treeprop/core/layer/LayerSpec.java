@@ -22,10 +22,12 @@ import io.treeprop.core.tensor.Shape;
     @JsonSubTypes.Type(value = PoolSpec.AvgPool2d.class, name = "avg_pool2d"),
     @JsonSubTypes.Type(value = PoolSpec.Flatten.class, name = "flatten"),
     @JsonSubTypes.Type(value = BatchNormSpec.class, name = "batch_norm"),
+    @JsonSubTypes.Type(value = ResidualSpec.class, name = "residual"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation, LayerSpec.Dropout,
-    LayerSpec.Noise, Conv2dSpec, PoolSpec.MaxPool2d, PoolSpec.AvgPool2d, PoolSpec.Flatten, BatchNormSpec {
+    LayerSpec.Noise, Conv2dSpec, PoolSpec.MaxPool2d, PoolSpec.AvgPool2d, PoolSpec.Flatten, BatchNormSpec,
+    ResidualSpec {
   /**
    * Compiles this spec for an input shape.
    *

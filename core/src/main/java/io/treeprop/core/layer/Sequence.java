@@ -3,6 +3,7 @@ package io.treeprop.core.layer;
 import io.treeprop.core.param.ParamLayout;
 import io.treeprop.core.random.Seeds;
 import io.treeprop.core.tensor.Shape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -51,6 +52,40 @@ public final class Sequence {
     }
     paramCount = b.paramCount();
     stateCount = b.stateCount();
+  }
+
+  /**
+   * Compiles specs in order, each for the shape its predecessor outputs; a weight layer picks its default
+   * initializer from the first following spec that is not {@linkplain LayerSpec#transparentToInit() transparent}
+   * (or {@code after} when none is).
+   *
+   * @param where the list's path for messages, e.g. {@code network.layers}
+   * @param after the spec that follows the list (a block's activation), or null
+   * @throws IllegalArgumentException prefixed with {@code where[i]: } for the first layer that cannot compile
+   */
+  public static List<Layer> compile(Shape input, List<LayerSpec> specs, String where, LayerSpec after) {
+    List<Layer> layers = new ArrayList<>(specs.size());
+    Shape s = input;
+    for (int i = 0; i < specs.size(); i++) {
+      Layer l;
+      try {
+        l = specs.get(i).compile(s, next(specs, i, after));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + "[" + i + "]: " + e.getMessage(), e);
+      }
+      layers.add(l);
+      s = l.outputShape();
+    }
+    return layers;
+  }
+
+  private static LayerSpec next(List<LayerSpec> specs, int i, LayerSpec after) {
+    for (int j = i + 1; j < specs.size(); j++) {
+      if (!specs.get(j).transparentToInit()) {
+        return specs.get(j);
+      }
+    }
+    return after;
   }
 
   public Shape inputShape() {

@@ -6,7 +6,6 @@ import io.treeprop.core.layer.LayerSpec;
 import io.treeprop.core.layer.Sequence;
 import io.treeprop.core.random.Seeds;
 import io.treeprop.core.tensor.Shape;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,33 +37,7 @@ public final class Network {
    * @throws IllegalArgumentException naming the layer index and the shape rule it breaks
    */
   public static Network compile(NetworkSpec spec) {
-    List<LayerSpec> specs = spec.layers();
-    List<Layer> layers = new ArrayList<>(specs.size());
-    Shape s = spec.input();
-    for (int i = 0; i < specs.size(); i++) {
-      Layer l;
-      try {
-        l = specs.get(i).compile(s, nextShaping(specs, i));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("network.layers[" + i + "]: " + e.getMessage(), e);
-      }
-      layers.add(l);
-      s = l.outputShape();
-    }
-    return new Network(spec, spec.input(), layers);
-  }
-
-  /**
-   * The first spec after {@code i} that is not {@linkplain LayerSpec#transparentToInit() transparent} to the
-   * initializer rule (weight layers pick their initializer from what follows).
-   */
-  private static LayerSpec nextShaping(List<LayerSpec> specs, int i) {
-    for (int j = i + 1; j < specs.size(); j++) {
-      if (!specs.get(j).transparentToInit()) {
-        return specs.get(j);
-      }
-    }
-    return null;
+    return new Network(spec, spec.input(), Sequence.compile(spec.input(), spec.layers(), "network.layers", null));
   }
 
   /** The spec this was compiled from, or null for a network built from layers. */

@@ -10,6 +10,7 @@ import io.treeprop.core.layer.Conv2dSpec;
 import io.treeprop.core.layer.LayerSpec;
 import io.treeprop.core.layer.Padding;
 import io.treeprop.core.layer.PoolSpec;
+import io.treeprop.core.layer.ResidualSpec;
 import io.treeprop.core.layer.Size2;
 import io.treeprop.core.loss.Losses;
 import io.treeprop.core.model.Model;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A small CNN with batch norm learns a toy image task with the local trainer (8×8 images: a horizontal bar, a
+ * A small CNN with batch norm and a residual block learns a toy image task with the local trainer (8×8 images: a horizontal bar, a
  * vertical bar, or none, at a random place under noise), and the trained model, running statistics included,
  * round-trips through the model files.
  */
@@ -56,10 +57,12 @@ class ConvLearningTest {
   }
 
   @Test
-  void cnnWithBatchNormLearnsBarsAndRoundTripsWithItsRunningStatistics(@TempDir Path dir) throws Exception {
+  void cnnWithBatchNormAndResidualBlockLearnsBarsAndRoundTrips(@TempDir Path dir) throws Exception {
     NetworkSpec spec = new NetworkSpec(Shape.image(1, 8, 8), List.of(
         new Conv2dSpec(6, Size2.of(3), null, Padding.SAME, null, null), new BatchNormSpec(),
         new LayerSpec.Activation(ActivationFunction.RELU), new PoolSpec.MaxPool2d(2),
+        new ResidualSpec(List.of(new Conv2dSpec(6, Size2.of(3), null, Padding.SAME, null, null),
+            new BatchNormSpec()), ActivationFunction.RELU),
         new Conv2dSpec(8, 3), new LayerSpec.Activation(ActivationFunction.RELU), new PoolSpec.Flatten(),
         new LayerSpec.Dense(3), new LayerSpec.Activation(ActivationFunction.SOFTMAX)));
     TrainConfig cfg = new TrainConfig(10, 32, 7, new Updater(new Optimizers.Adam(3e-3f)), 0, null);
@@ -76,6 +79,7 @@ class ConvLearningTest {
     Model loaded = ModelFiles.load(dir.resolve("cnn"));
     assertArrayEquals(m.state(), loaded.state(), 0f);
     assertArrayEquals(m.predict(test.x(), 300), loaded.predict(test.x(), 300), 0f);
-    assertTrue(Files.readString(dir.resolve("cnn/model.json")).contains("\"batch_norm\""));
+    String json = Files.readString(dir.resolve("cnn/model.json"));
+    assertTrue(json.contains("\"batch_norm\"") && json.contains("\"residual\""), json);
   }
 }
