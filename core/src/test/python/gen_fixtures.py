@@ -2,8 +2,8 @@
 """Writes PyTorch reference fixtures for Treeprop's image layers into core/src/test/resources/fixtures.
 
 Each fixture is one JSON file: the layer spec (Treeprop's JSON), the input shape [c, h, w], the batch size, and
-flat row-major float lists: x [batch, c*h*w] (NCHW per row), params (W as [f, c, kh, kw] then b, Treeprop's
-layout), y = layer(x), dy (a random upstream gradient), and the gradients of sum(y * dy): dx and dparams.
+flat row-major float lists: x [batch, c*h*w] (NCHW per row), params (W as [f, c, kh, kw] for conv2d, [c, f, kh, kw]
+for conv2d_transpose, then b; Treeprop's layout, which is PyTorch's), y = layer(x), dy (a random upstream gradient), and the gradients of sum(y * dy): dx and dparams.
 Batch-norm fixtures add the initial state (running mean then variance), warm-up batches run in training mode
 before x, the state after x (newState) and the inference-mode output on x with that state (yEval).
 Inputs are rounded to float32; the reference is computed in float64.
@@ -50,6 +50,31 @@ def conv(name, c, h, w, filters, kernel, stride=1, padding=0, bias=True):
     params = flat(wt) + (flat(b) if bias else [])
     dparams = flat(wt.grad) + (flat(b.grad) if bias else [])
     write(name, spec, [c, h, w], x, params, y, dy, dparams)
+
+
+def conv_transpose(name, c, h, w, filters, kernel, stride=1, padding=0, output_padding=0, bias=True):
+    g = torch.Generator().manual_seed(zlib.crc32(name.encode()))
+    kh, kw = pair(kernel)
+    x = f32(torch.randn(BATCH, c, h, w, generator=g)).requires_grad_()
+    wt = f32(torch.randn(c, filters, kh, kw, generator=g) * 0.5).requires_grad_()
+    b = f32(torch.randn(filters, generator=g)).requires_grad_() if bias else None
+    y = F.conv_transpose2d(x, wt, b, stride=tuple(pair(stride)), padding=tuple(pair(padding)),
+                           output_padding=tuple(pair(output_padding)))
+    dy = f32(torch.randn(y.shape, generator=g))
+    (y * dy).sum().backward()
+    spec = {"type": "conv2d_transpose", "filters": filters, "kernel": kernel, "stride": stride, "padding": padding,
+            "outputPadding": output_padding, "bias": bias}
+    write(name, spec, [c, h, w], x, flat(wt) + (flat(b) if bias else []), y, dy,
+          flat(wt.grad) + (flat(b.grad) if bias else []))
+
+
+def upsample(name, c, h, w, factor):
+    g = torch.Generator().manual_seed(zlib.crc32(name.encode()))
+    x = f32(torch.randn(BATCH, c, h, w, generator=g)).requires_grad_()
+    y = F.interpolate(x, scale_factor=tuple(float(v) for v in pair(factor)), mode="nearest")
+    dy = f32(torch.randn(y.shape, generator=g))
+    (y * dy).sum().backward()
+    write(name, {"type": "upsample", "factor": factor}, [c, h, w], x, [], y, dy, [])
 
 
 def pool(name, kind, c, h, w, kernel, stride=None, padding=0):
@@ -110,6 +135,11 @@ def main():
     pool("max_pool2d-3-stride2-pad1", "max_pool2d", 3, 7, 6, 3, stride=2, padding=1)
     pool("avg_pool2d-2", "avg_pool2d", 2, 5, 5, 2)
     pool("avg_pool2d-3-stride2-pad1", "avg_pool2d", 3, 7, 6, 3, stride=2, padding=1)
+    conv_transpose("conv2d_transpose-3x3", 2, 4, 3, 3, 3)
+    conv_transpose("conv2d_transpose-stride2-pad1-outpad1", 3, 4, 5, 2, 3, stride=2, padding=1, output_padding=1)
+    conv_transpose("conv2d_transpose-rect-nobias", 2, 3, 3, 2, [2, 3], stride=[2, 1], bias=False)
+    upsample("upsample-2", 2, 3, 4, 2)
+    upsample("upsample-2x3", 1, 2, 3, [2, 3])
     batch_norm("batch_norm-dense", [4], 5)
     batch_norm("batch_norm-conv", [3, 4, 5], 2, momentum=0.2, eps=1e-3)
 

@@ -139,59 +139,13 @@ public final class Conv2dLayer implements Layer {
     }
   }
 
-  /** {@code col[(ch·kh + i)·kw + j, oy·ow + ox] = x[ch, oy·sh − ph + i, ox·sw − pw + j]}, 0 outside the image. */
   private void im2col(float[] x, int xOff, float[] col) {
-    int p = oh * ow;
-    int row = 0;
-    for (int ch = 0; ch < c; ch++) {
-      int plane = xOff + ch * h * w;
-      for (int i = 0; i < win.kernelH(); i++) {
-        for (int j = 0; j < win.kernelW(); j++, row++) {
-          int base = row * p;
-          for (int oy = 0; oy < oh; oy++) {
-            int iy = oy * win.strideH() - win.padH() + i;
-            int o = base + oy * ow;
-            if (iy < 0 || iy >= h) {
-              java.util.Arrays.fill(col, o, o + ow, 0f);
-              continue;
-            }
-            int src = plane + iy * w;
-            for (int ox = 0; ox < ow; ox++) {
-              int ix = ox * win.strideW() - win.padW() + j;
-              col[o + ox] = ix >= 0 && ix < w ? x[src + ix] : 0f;
-            }
-          }
-        }
-      }
-    }
+    Patches.im2col(x, xOff, c, h, w, win, oh, ow, col);
   }
 
-  /** The adjoint of {@link #im2col}: {@code dx = Σ} of every patch entry back into its pixel (overwrites dx). */
+  /** {@code dx = col2im(col)} (overwrites the sample's input gradient). */
   private void col2im(float[] col, float[] dx, int xOff) {
     java.util.Arrays.fill(dx, xOff, xOff + input.size(), 0f);
-    int p = oh * ow;
-    int row = 0;
-    for (int ch = 0; ch < c; ch++) {
-      int plane = xOff + ch * h * w;
-      for (int i = 0; i < win.kernelH(); i++) {
-        for (int j = 0; j < win.kernelW(); j++, row++) {
-          int base = row * p;
-          for (int oy = 0; oy < oh; oy++) {
-            int iy = oy * win.strideH() - win.padH() + i;
-            if (iy < 0 || iy >= h) {
-              continue;
-            }
-            int dst = plane + iy * w;
-            int o = base + oy * ow;
-            for (int ox = 0; ox < ow; ox++) {
-              int ix = ox * win.strideW() - win.padW() + j;
-              if (ix >= 0 && ix < w) {
-                dx[dst + ix] += col[o + ox];
-              }
-            }
-          }
-        }
-      }
-    }
+    Patches.accumulateCol2im(col, dx, xOff, c, h, w, win, oh, ow);
   }
 }

@@ -23,11 +23,13 @@ import io.treeprop.core.tensor.Shape;
     @JsonSubTypes.Type(value = PoolSpec.Flatten.class, name = "flatten"),
     @JsonSubTypes.Type(value = BatchNormSpec.class, name = "batch_norm"),
     @JsonSubTypes.Type(value = ResidualSpec.class, name = "residual"),
+    @JsonSubTypes.Type(value = Conv2dTransposeSpec.class, name = "conv2d_transpose"),
+    @JsonSubTypes.Type(value = PoolSpec.Upsample.class, name = "upsample"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation, LayerSpec.Dropout,
     LayerSpec.Noise, Conv2dSpec, PoolSpec.MaxPool2d, PoolSpec.AvgPool2d, PoolSpec.Flatten, BatchNormSpec,
-    ResidualSpec {
+    ResidualSpec, Conv2dTransposeSpec, PoolSpec.Upsample {
   /**
    * Compiles this spec for an input shape.
    *
@@ -38,7 +40,7 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation,
 
   /**
    * True for layers without weights that sit between a weight layer and its activation without changing which
-   * initializer fits it: dropout, noise, pooling, flatten, batch norm. {@code conv2d → batch_norm → relu} gets He.
+   * initializer fits it: dropout, noise, pooling, flatten, upsampling, batch norm. {@code conv2d → batch_norm → relu} gets He.
    */
   default boolean transparentToInit() {
     return false;

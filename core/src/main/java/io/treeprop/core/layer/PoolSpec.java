@@ -2,7 +2,7 @@ package io.treeprop.core.layer;
 
 import io.treeprop.core.tensor.Shape;
 
-/** Specs of the parameter-free image layers: pooling and flatten. */
+/** Specs of the parameter-free image layers: pooling, flatten and upsampling. */
 public final class PoolSpec {
   private PoolSpec() {}
 
@@ -66,6 +66,30 @@ public final class PoolSpec {
     @Override
     public Layer compile(Shape input, LayerSpec next) {
       return new FlattenLayer(input);
+    }
+
+    @Override
+    public boolean transparentToInit() {
+      return true;
+    }
+  }
+
+  /**
+   * Nearest-neighbour upsampling, e.g. {@code {"type": "upsample", "factor": 2}}; see {@link UpsampleLayer}.
+   *
+   * @param factor integer factor: one number or {@code [fh, fw]}
+   */
+  public record Upsample(Size2 factor) implements LayerSpec {
+    public Upsample {
+      if (factor == null || factor.h() <= 0 || factor.w() <= 0) {
+        throw new IllegalArgumentException("upsample.factor (" + factor + ") is required and must be a positive "
+            + "integer or [height, width]");
+      }
+    }
+
+    @Override
+    public Layer compile(Shape input, LayerSpec next) {
+      return new UpsampleLayer(input, factor);
     }
 
     @Override

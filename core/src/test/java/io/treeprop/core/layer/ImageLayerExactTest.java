@@ -85,6 +85,11 @@ class ImageLayerExactTest {
     assertEquals(new PoolSpec.MaxPool2d(Size2.of(2), null, null),
         Json.read("{\"type\":\"max_pool2d\",\"kernel\":2}", LayerSpec.class, "layer"));
     assertEquals(new PoolSpec.Flatten(), Json.read("{\"type\":\"flatten\"}", LayerSpec.class, "layer"));
+    assertEquals(new Conv2dTransposeSpec(4, Size2.of(3), Size2.of(2), Size2.of(1), Size2.of(1), null, null),
+        Json.read("{\"type\":\"conv2d_transpose\",\"filters\":4,\"kernel\":3,\"stride\":2,\"padding\":1,"
+            + "\"outputPadding\":1}", LayerSpec.class, "layer"));
+    assertEquals(new PoolSpec.Upsample(new Size2(2, 3)),
+        Json.read("{\"type\":\"upsample\",\"factor\":[2,3]}", LayerSpec.class, "layer"));
     assertEquals(new BatchNormSpec(0.01f, null),
         Json.read("{\"type\":\"batch_norm\",\"momentum\":0.01}", LayerSpec.class, "layer"));
     NetworkSpec net = new NetworkSpec(Shape.image(1, 8, 8), List.of(new Conv2dSpec(4, 3), new PoolSpec.AvgPool2d(2),
@@ -105,6 +110,11 @@ class ImageLayerExactTest {
     assertContains(e, "conv2d.padding \"same\" needs stride 1 and an odd kernel, not stride 2x2 and kernel 3x3");
     e = assertThrows(IllegalArgumentException.class, () -> new PoolSpec.AvgPool2d(Size2.of(2), null, Size2.of(2)));
     assertContains(e, "avg_pool2d.padding (2x2) must be >= 0 and at most half the kernel (2x2)");
+    e = assertThrows(IllegalArgumentException.class, () -> new NetworkSpec(Shape.image(1, 3, 3),
+        List.of(new Conv2dTransposeSpec(1, Size2.of(3), Size2.of(2), null, Size2.of(2), null, null))).compile());
+    assertContains(e, "conv2d_transpose.outputPadding (2x2) must be >= 0 and below the stride (2x2)");
+    e = assertThrows(IllegalArgumentException.class, () -> new PoolSpec.Upsample(Size2.of(0)));
+    assertContains(e, "upsample.factor (0x0) is required and must be a positive integer or [height, width]");
     e = assertThrows(IllegalArgumentException.class, () -> new BatchNormSpec(0f, null));
     assertContains(e, "batch_norm.momentum (0.0) must be in (0, 1]");
     e = assertThrows(IllegalArgumentException.class, () -> new Conv2dSpec(0, 3));

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Finite differences agree with backpropagation for the image layers and batch norm in several configurations. */
 class ImageLayerGradientTest {
   private static final int BATCH = 3;
+  private static final LayerSpec TANH_SPEC = new LayerSpec.Activation(ActivationFunction.TANH);
 
   static Stream<Arguments> cases() {
     return Stream.of(
@@ -40,6 +41,18 @@ class ImageLayerGradientTest {
         Arguments.of("avg pool 2", new NetworkSpec(Shape.image(2, 5, 5), List.of(new PoolSpec.AvgPool2d(2)))),
         Arguments.of("avg pool 3 stride 2 padding 1", new NetworkSpec(Shape.image(3, 7, 6),
             List.of(new PoolSpec.AvgPool2d(Size2.of(3), Size2.of(2), Size2.of(1))))),
+        Arguments.of("transposed conv 3x3 stride 2 padding 1 output padding 1", new NetworkSpec(
+            Shape.image(3, 3, 4), List.of(new Conv2dTransposeSpec(2, Size2.of(3), Size2.of(2), Size2.of(1),
+                Size2.of(1), null, null)))),
+        Arguments.of("transposed conv rectangular kernel, 1 channel, no bias", new NetworkSpec(
+            Shape.image(1, 3, 3), List.of(new Conv2dTransposeSpec(3, new Size2(2, 3), new Size2(2, 1), null, null,
+                false, null)))),
+        Arguments.of("upsample [2, 3]", new NetworkSpec(Shape.image(2, 2, 3),
+            List.of(new PoolSpec.Upsample(new Size2(2, 3))))),
+        Arguments.of("decoder: conv, max pool, upsample, transposed conv", new NetworkSpec(Shape.image(1, 6, 6),
+            List.of(new Conv2dSpec(2, Size2.of(3), null, Padding.SAME, null, null), TANH_SPEC,
+                new PoolSpec.MaxPool2d(2), new PoolSpec.Upsample(Size2.of(2)),
+                new Conv2dTransposeSpec(1, Size2.of(3), null, Size2.of(1), null, null, null)))),
         Arguments.of("batch norm after dense, training statistics", NetworkSpec.input(4).dense(3)
             .add(new BatchNormSpec()).tanh().dense(2)),
         Arguments.of("batch norm per channel after conv, training statistics", new NetworkSpec(
