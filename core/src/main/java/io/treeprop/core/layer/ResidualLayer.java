@@ -57,6 +57,14 @@ public final class ResidualLayer implements Layer {
         && (activation == null || activation.differentiable());
   }
 
+  /** The inner frames' buffers, the pre-activation sum, and the projection's output and input gradient. */
+  @Override
+  public long extraFloatsPerRow() {
+    int out = outputShape().size();
+    return body.floatsPerRow(false) + (activation == null ? 0 : out)
+        + (shortcut == null ? 0 : out + inputShape().size());
+  }
+
   @Override
   public void declare(ParamLayout.Builder layout) {
     body.declare(layout);

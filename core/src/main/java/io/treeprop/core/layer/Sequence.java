@@ -125,13 +125,13 @@ public final class Sequence {
   }
 
   /**
-   * Floats of buffers per row: every layer's output and output gradient, plus the input gradient when asked for
-   * (the input buffer belongs to the caller). What {@link #frames} allocates per row of capacity.
+   * Floats of buffers per row: every layer's output, output gradient and {@linkplain Layer#extraFloatsPerRow()
+   * extra buffers}, plus the input gradient when asked for (the input buffer belongs to the caller).
    */
   public long floatsPerRow(boolean inputGradient) {
     long f = inputGradient ? input.size() : 0;
     for (Layer l : layers) {
-      f += 2L * l.outputShape().size();
+      f += 2L * l.outputShape().size() + l.extraFloatsPerRow();
     }
     return f;
   }

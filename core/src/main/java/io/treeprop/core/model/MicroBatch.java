@@ -7,7 +7,8 @@ package io.treeprop.core.model;
  * with the batch:
  *
  * <pre>
- * bytesPerRow = 4 · (inputSize + Σ_layers 2 · outputSize)      (activations and their gradients, float32)
+ * bytesPerRow = 4 · (inputSize + Σ_layers (2 · outputSize + extra))   (activations, their gradients and the
+ *                                                                    buffers inside blocks, float32)
  * rows        = clamp(⌊budgetBytes / bytesPerRow⌋, 1, maxRows)
  * </pre>
  *

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.treeprop.core.layer.ActivationFunction;
+import io.treeprop.core.layer.LayerSpec;
+import io.treeprop.core.layer.ResidualSpec;
 import io.treeprop.core.loss.Losses;
 import io.treeprop.core.train.BatchStats;
 import io.treeprop.core.train.Objective;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +27,15 @@ class MicroBatchTest {
     assertEquals(1, new MicroBatch(100).rows(NET, 1000));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MicroBatch(0));
     assertTrue(e.getMessage().contains("budgetBytes (0) must be positive"), e.getMessage());
+  }
+
+  @Test
+  void residualBlocksCountTheirInnerBuffers() {
+    // block on [3]: inner dense 2 + tanh 2 (2·(2+2) = 8), sum before relu (2), projection output + dx (2 + 3);
+    // the block's own output and gradient 2·2: 4·(3 + 4 + 8 + 2 + 5) = 88
+    Network net = NetworkSpec.input(3).add(new ResidualSpec(List.of(new LayerSpec.Dense(2),
+        new LayerSpec.Activation(ActivationFunction.TANH)), ActivationFunction.RELU)).compile();
+    assertEquals(88, MicroBatch.bytesPerRow(net));
   }
 
   @Test
