@@ -115,6 +115,34 @@ def batch_norm(name, shape, batch, momentum=0.1, eps=1e-5, warmup=3):
                               "yEval": flat(y_eval)})
 
 
+def residual(name, c, h, w, filters):
+    """conv 3x3 stride 2 pad 1 -> batch_norm -> relu -> conv 3x3 same (no bias), plus a 1x1 stride-2 projection,
+    summed, then relu; one training pass from fresh running statistics."""
+    g = torch.Generator().manual_seed(zlib.crc32(name.encode()))
+    x = f32(torch.randn(BATCH, c, h, w, generator=g)).requires_grad_()
+    w1 = f32(torch.randn(filters, c, 3, 3, generator=g) * 0.4).requires_grad_()
+    b1 = f32(torch.randn(filters, generator=g)).requires_grad_()
+    gamma = f32(1 + 0.3 * torch.randn(filters, generator=g)).requires_grad_()
+    beta = f32(0.3 * torch.randn(filters, generator=g)).requires_grad_()
+    w2 = f32(torch.randn(filters, filters, 3, 3, generator=g) * 0.4).requires_grad_()
+    ws = f32(torch.randn(filters, c, 1, 1, generator=g) * 0.5).requires_grad_()
+    mean, var = torch.zeros(filters, dtype=torch.float64), torch.ones(filters, dtype=torch.float64)
+    state = flat(mean) + flat(var)
+    z = F.conv2d(x, w1, b1, stride=2, padding=1)
+    z = F.relu(F.batch_norm(z, mean, var, gamma, beta, training=True, momentum=0.1, eps=1e-5))
+    z = F.conv2d(z, w2, None, padding=1)
+    y = F.relu(z + F.conv2d(x, ws, None, stride=2))
+    dy = f32(torch.randn(y.shape, generator=g))
+    (y * dy).sum().backward()
+    spec = {"type": "residual", "activation": "relu", "layers": [
+        {"type": "conv2d", "filters": filters, "kernel": 3, "stride": 2, "padding": 1},
+        {"type": "batch_norm"}, {"type": "activation", "function": "relu"},
+        {"type": "conv2d", "filters": filters, "kernel": 3, "padding": "same", "bias": False}]}
+    ps = [w1, b1, gamma, beta, w2, ws]
+    write(name, spec, [c, h, w], x, sum((flat(p) for p in ps), []), y, dy, sum((flat(p.grad) for p in ps), []),
+          extra={"state": state, "warmup": [], "newState": flat(mean) + flat(var)})
+
+
 def write(name, spec, shape, x, params, y, dy, dparams, batch=BATCH, extra=None):
     doc = {"name": name, "spec": spec, "input": shape, "batch": batch, "x": flat(x), "params": params,
            "y": flat(y), "dy": flat(dy), "dx": flat(x.grad), "dparams": dparams}
@@ -142,6 +170,7 @@ def main():
     upsample("upsample-2x3", 1, 2, 3, [2, 3])
     batch_norm("batch_norm-dense", [4], 5)
     batch_norm("batch_norm-conv", [3, 4, 5], 2, momentum=0.2, eps=1e-3)
+    residual("residual-projection-batch_norm", 2, 7, 6, 3)
 
 
 if __name__ == "__main__":

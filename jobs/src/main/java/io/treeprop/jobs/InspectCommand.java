@@ -29,7 +29,12 @@ final class InspectCommand implements Callable<Integer> {
           l.inputShape(), l.outputShape());
     }
     for (ParamLayout.Block b : m.network().layout().paramBlocks()) {
-      System.out.printf("  param %-10s %-14s %,d%n", b.name(), java.util.Arrays.toString(b.shape()), b.size());
+      System.out.printf("  param %-18s %-16s offset %,d  size %,d%n", b.name(), java.util.Arrays.toString(b.shape()),
+          b.offset(), b.size());
+    }
+    for (ParamLayout.Block b : m.network().layout().stateBlocks()) {
+      System.out.printf("  state %-18s %-16s offset %,d  size %,d%n", b.name(), java.util.Arrays.toString(b.shape()),
+          b.offset(), b.size());
     }
     System.out.printf("parameters %,d, state %,d%n", m.params().length, m.state().length);
     if (!m.labels().isEmpty()) {
