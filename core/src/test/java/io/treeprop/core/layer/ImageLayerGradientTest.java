@@ -53,6 +53,10 @@ class ImageLayerGradientTest {
             List.of(new Conv2dSpec(2, Size2.of(3), null, Padding.SAME, null, null), TANH_SPEC,
                 new PoolSpec.MaxPool2d(2), new PoolSpec.Upsample(Size2.of(2)),
                 new Conv2dTransposeSpec(1, Size2.of(3), null, Size2.of(1), null, null, null)))),
+        Arguments.of("dropout, masking noise and leaky ReLU on an image", new NetworkSpec(Shape.image(2, 4, 4),
+            List.of(new Conv2dSpec(3, Size2.of(3), null, Padding.SAME, null, null), new LayerSpec.Dropout(0.3f),
+                new LayerSpec.Noise(NoiseLayer.Kind.MASKING, 0.2f),
+                new LayerSpec.Activation(ActivationFunction.LEAKY_RELU, 0.1f), new PoolSpec.AvgPool2d(2)))),
         Arguments.of("batch norm after dense, training statistics", NetworkSpec.input(4).dense(3)
             .add(new BatchNormSpec()).tanh().dense(2)),
         Arguments.of("batch norm per channel after conv, training statistics", new NetworkSpec(
