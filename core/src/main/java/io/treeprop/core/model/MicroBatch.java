@@ -37,6 +37,20 @@ public record MicroBatch(long budgetBytes) {
   }
 
   /**
+   * The first row of micro-batch {@code j} when {@code n} rows run as {@code parts = ⌈n / rows⌉} micro-batches of
+   * equal size (differing by at most one row, so no micro-batch is a small remainder with noisy batch-norm
+   * statistics): {@code ⌊j·n / parts⌋}; {@code start(n, rows, parts)} is {@code n}.
+   */
+  public static int start(int n, int rows, int j) {
+    return (int) ((long) j * n / parts(n, rows));
+  }
+
+  /** How many micro-batches of at most {@code rows} rows {@code n} rows need: {@code ⌈n / rows⌉}. */
+  public static int parts(int n, int rows) {
+    return (n + rows - 1) / rows;
+  }
+
+  /**
    * Rows per forward pass for this network.
    *
    * @param maxRows the most rows there are to process (a batch, a slice); at least 1

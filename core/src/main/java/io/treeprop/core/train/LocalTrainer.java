@@ -111,8 +111,9 @@ public final class LocalTrainer {
         BatchStats s = new BatchStats();
         long step = opt.step();
         long seed = Seeds.derive(config.seed(), step);
-        for (int k = 0; k < n; k += micro) {
-          int m = Math.min(micro, n - k);
+        for (int j = 0, parts = MicroBatch.parts(n, micro); j < parts; j++) {
+          int k = MicroBatch.start(n, micro, j);
+          int m = MicroBatch.start(n, micro, j + 1) - k;
           train.gather(perm, from + k, m, ws.input(), y, w);
           objective.accumulateGradient(ws, params, state, y, w, m, Seeds.microBatch(seed, k), grad, s);
           addState(stateSum, ws.newState(), m);

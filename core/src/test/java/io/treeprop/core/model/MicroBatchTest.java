@@ -30,6 +30,17 @@ class MicroBatchTest {
   }
 
   @Test
+  void rowsSplitIntoEqualMicroBatches() {
+    // 128 rows, at most 123 per pass: two of 64, not 123 + 5
+    assertEquals(2, MicroBatch.parts(128, 123));
+    assertEquals(List.of(0, 64, 128), List.of(MicroBatch.start(128, 123, 0), MicroBatch.start(128, 123, 1),
+        MicroBatch.start(128, 123, 2)));
+    assertEquals(List.of(0, 3, 6, 10), List.of(MicroBatch.start(10, 4, 0), MicroBatch.start(10, 4, 1),
+        MicroBatch.start(10, 4, 2), MicroBatch.start(10, 4, 3)));
+    assertEquals(1, MicroBatch.parts(7, 7));
+  }
+
+  @Test
   void residualBlocksCountTheirInnerBuffers() {
     // block on [3]: inner dense 2 + tanh 2 (2·(2+2) = 8), sum before relu (2), projection output + dx (2 + 3);
     // the block's own output and gradient 2·2: 4·(3 + 4 + 8 + 2 + 5) = 88

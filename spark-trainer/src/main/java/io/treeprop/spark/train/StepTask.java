@@ -119,8 +119,9 @@ final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
     float[] w = b.w == null ? null : new float[chunk];
     float[] g = new float[params.length];
     BatchStats stats = new BatchStats();
-    for (int k = 0; k < n; k += chunk) {
-      int m = Math.min(chunk, n - k);
+    for (int j = 0, parts = MicroBatch.parts(n, chunk); j < parts; j++) {
+      int k = MicroBatch.start(n, chunk, j);
+      int m = MicroBatch.start(n, chunk, j + 1) - k;
       rows.gather(order, from + k, m, ws.input(), y, w);
       objective.accumulateGradient(ws, params, state, y, w, m,
           Seeds.derive(seed, Seeds.DROPOUT, globalStep, b.partition, k), g, stats);
