@@ -30,14 +30,33 @@ final class Patches {
               continue;
             }
             int src = plane + iy * w;
-            for (int ox = 0; ox < ow; ox++) {
-              int ix = ox * win.strideW() - win.padW() + j;
-              col[o + ox] = ix >= 0 && ix < w ? x[src + ix] : 0f;
+            int x0 = Math.min(ow, firstInside(j, win.strideW(), win.padW()));
+            int x1 = Math.max(x0, endInside(j, win.strideW(), win.padW(), w, ow));
+            Arrays.fill(col, o, o + x0, 0f);
+            if (win.strideW() == 1) {
+              System.arraycopy(x, src + x0 - win.padW() + j, col, o + x0, x1 - x0);
+            } else {
+              int d = src - win.padW() + j;
+              for (int ox = x0; ox < x1; ox++) {
+                col[o + ox] = x[d + ox * win.strideW()];
+              }
             }
+            Arrays.fill(col, o + x1, o + ow, 0f);
           }
         }
       }
     }
+  }
+
+  /** The first output column {@code ox} whose input column {@code ox·s − pad + j} is {@code >= 0}. */
+  private static int firstInside(int j, int s, int pad) {
+    return pad - j <= 0 ? 0 : (pad - j + s - 1) / s;
+  }
+
+  /** One past the last output column (at most {@code ow}) whose input column {@code ox·s − pad + j} is below w. */
+  private static int endInside(int j, int s, int pad, int w, int ow) {
+    int limit = w + pad - j;
+    return limit <= 0 ? 0 : Math.min(ow, (limit + s - 1) / s);
   }
 
   /** The adjoint of {@link #im2col}: adds every patch entry into its pixel of the image at {@code x[xOff ...]}. */
@@ -56,10 +75,16 @@ final class Patches {
             }
             int dst = plane + iy * w;
             int o = base + oy * ow;
-            for (int ox = 0; ox < ow; ox++) {
-              int ix = ox * win.strideW() - win.padW() + j;
-              if (ix >= 0 && ix < w) {
-                x[dst + ix] += col[o + ox];
+            int x0 = firstInside(j, win.strideW(), win.padW());
+            int x1 = endInside(j, win.strideW(), win.padW(), w, ow);
+            int d = dst - win.padW() + j;
+            if (win.strideW() == 1) {
+              for (int ox = x0; ox < x1; ox++) {
+                x[d + ox] += col[o + ox];
+              }
+            } else {
+              for (int ox = x0; ox < x1; ox++) {
+                x[d + ox * win.strideW()] += col[o + ox];
               }
             }
           }
