@@ -5,7 +5,7 @@ import io.treeprop.core.model.EpochMetrics;
 import io.treeprop.core.model.Json;
 import io.treeprop.core.model.Model;
 import io.treeprop.core.model.ModelFiles;
-import io.treeprop.core.model.ParamLayout;
+import io.treeprop.core.param.ParamLayout;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,7 +29,12 @@ final class InspectCommand implements Callable<Integer> {
           l.inputShape(), l.outputShape());
     }
     for (ParamLayout.Block b : m.network().layout().paramBlocks()) {
-      System.out.printf("  param %-10s %-14s %,d%n", b.name(), java.util.Arrays.toString(b.shape()), b.size());
+      System.out.printf("  param %-18s %-16s offset %,d  size %,d%n", b.name(), java.util.Arrays.toString(b.shape()),
+          b.offset(), b.size());
+    }
+    for (ParamLayout.Block b : m.network().layout().stateBlocks()) {
+      System.out.printf("  state %-18s %-16s offset %,d  size %,d%n", b.name(), java.util.Arrays.toString(b.shape()),
+          b.offset(), b.size());
     }
     System.out.printf("parameters %,d, state %,d%n", m.params().length, m.state().length);
     var mapping = io.treeprop.jobs.data.LabelMapping.fromMetadata(m.metadata());

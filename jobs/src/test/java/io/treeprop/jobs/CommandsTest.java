@@ -90,6 +90,7 @@ class CommandsTest {
     r = run("inspect", "--model", model);
     assertEquals(0, r[0], r[1] + "\n" + r[2]);
     assertTrue(r[1].toString().contains("loss smooth_l1") || r[1].toString().contains("loss mse"), r[1].toString());
+    assertTrue(r[1].toString().matches("(?s).*param 0/W +\\[\\d+, \\d+\\] +offset 0  size .*"), r[1].toString());
   }
 
   @Test

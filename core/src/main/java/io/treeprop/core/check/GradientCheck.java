@@ -2,7 +2,7 @@ package io.treeprop.core.check;
 
 import io.treeprop.core.loss.Loss;
 import io.treeprop.core.model.Network;
-import io.treeprop.core.model.ParamLayout;
+import io.treeprop.core.param.ParamLayout;
 import io.treeprop.core.model.Workspace;
 import io.treeprop.core.train.BatchStats;
 import io.treeprop.core.train.Objective;

@@ -1,7 +1,7 @@
 package io.treeprop.core.layer;
 
 import io.treeprop.core.init.Initializer;
-import io.treeprop.core.model.ParamLayout;
+import io.treeprop.core.param.ParamLayout;
 import io.treeprop.core.tensor.Blas;
 import io.treeprop.core.tensor.Shape;
 
@@ -66,7 +66,7 @@ public final class DenseLayer implements Layer {
     int n = f.batch();
     float[] dy = f.dOut();
     float[] g = f.grad();
-    int gw = f.gradOffset();
+    int gw = f.paramOffset();
     Blas.gemm(true, false, in, out, n, 1f, f.in(), 0, dy, 0, 1f, g, gw);
     if (bias) {
       int gb = gw + in * out;

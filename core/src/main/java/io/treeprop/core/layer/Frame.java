@@ -3,26 +3,20 @@ package io.treeprop.core.layer;
 import java.util.function.Supplier;
 
 /**
- * One layer's view of one pass: its input and output buffers, its gradient buffers, its slices of the flat
- * parameter, gradient and state vectors, and reusable scratch memory. Frames belong to a workspace sized for a
- * batch capacity; one workspace per thread, reused across steps, so the hot path allocates nothing.
- *
- * <p>Buffers are sized for the capacity; only the first {@code batch() * size} floats are meaningful.
+ * One layer's view of a pass: its input, output and gradient buffers, its offsets into the flat vectors, its seed,
+ * reusable scratch memory and an extension slot; what the layers of a pass share is the {@link Pass}. Frames are
+ * made by {@link Sequence#frames} for a capacity (rows) and reused across passes, so the hot path allocates
+ * nothing. Buffers hold {@code capacity} rows; only the first {@code batch() * size} floats are meaningful.
  */
 public final class Frame {
   private final float[] in;
   private final float[] out;
   private final float[] dIn;
   private final float[] dOut;
-  private float[] params;
-  private int paramOffset;
-  private float[] grad;
-  private int gradOffset;
-  private float[] state;
-  private float[] newState;
-  private int stateOffset;
-  private int batch;
-  private boolean training;
+  private final int capacity;
+  private final int paramOffset;
+  private final int stateOffset;
+  private Pass pass;
   private long seed;
   private float[] scratch = new float[0];
   private int[] intScratch = new int[0];
@@ -33,31 +27,28 @@ public final class Frame {
    * @param out output buffer {@code [capacity, outSize]}
    * @param dIn gradient w.r.t. the input, or null when nothing upstream needs it
    * @param dOut gradient w.r.t. the output, {@code [capacity, outSize]}
+   * @param paramOffset offset of the layer's first parameter block (gradients use the same layout)
+   * @param stateOffset offset of the layer's first state block
    */
-  public Frame(float[] in, float[] out, float[] dIn, float[] dOut) {
+  Frame(float[] in, float[] out, float[] dIn, float[] dOut, int capacity, int paramOffset, int stateOffset) {
     this.in = in;
     this.out = out;
     this.dIn = dIn;
     this.dOut = dOut;
+    this.capacity = capacity;
+    this.paramOffset = paramOffset;
+    this.stateOffset = stateOffset;
   }
 
-  /** Binds the per-pass values; called by the network before each forward pass. */
-  public void bind(float[] params, int paramOffset, float[] state, float[] newState, int stateOffset, int batch,
-      boolean training, long seed) {
-    this.params = params;
-    this.paramOffset = paramOffset;
-    this.state = state;
-    this.newState = newState;
-    this.stateOffset = stateOffset;
-    this.batch = batch;
-    this.training = training;
+  /** Binds the pass and this layer's seed; called by the {@link Sequence} before the layer's forward. */
+  void bind(Pass pass, long seed) {
+    this.pass = pass;
     this.seed = seed;
   }
 
-  /** Binds the gradient vector; called by the network before each backward pass. */
-  public void bindGradient(float[] grad, int gradOffset) {
-    this.grad = grad;
-    this.gradOffset = gradOffset;
+  /** The pass this frame is bound to (a block hands it to its inner layers). */
+  public Pass pass() {
+    return pass;
   }
 
   public float[] in() {
@@ -77,30 +68,32 @@ public final class Frame {
     return dOut;
   }
 
-  public float[] params() {
-    return params;
+  /** Rows the buffers hold. */
+  public int capacity() {
+    return capacity;
   }
 
+  public float[] params() {
+    return pass.params();
+  }
+
+  /** Offset of this layer's first block in the parameter vector, and in the gradient vector. */
   public int paramOffset() {
     return paramOffset;
   }
 
   public float[] grad() {
-    return grad;
-  }
-
-  public int gradOffset() {
-    return gradOffset;
+    return pass.grad();
   }
 
   /** Non-gradient state (e.g. running statistics) read in inference. */
   public float[] state() {
-    return state;
+    return pass.state();
   }
 
   /** Where training-mode forward writes updated state, or null when not collecting state. */
   public float[] newState() {
-    return newState;
+    return pass.newState();
   }
 
   public int stateOffset() {
@@ -108,11 +101,11 @@ public final class Frame {
   }
 
   public int batch() {
-    return batch;
+    return pass.batch();
   }
 
   public boolean training() {
-    return training;
+    return pass.training();
   }
 
   /** Seed of this pass for this layer (dropout masks are a pure function of it). */

@@ -1,6 +1,6 @@
 package io.treeprop.core.layer;
 
-import io.treeprop.core.model.ParamLayout;
+import io.treeprop.core.param.ParamLayout;
 import io.treeprop.core.tensor.Shape;
 
 /**
@@ -27,6 +27,15 @@ public interface Layer {
   /** True when the layer has a gradient; threshold units (sign, step) are inference-only. */
   default boolean differentiable() {
     return true;
+  }
+
+  /**
+   * Floats per row of capacity that the layer keeps in its frame besides its output and output gradient (a
+   * block's inner buffers); counted by {@link io.treeprop.core.model.MicroBatch}. Per-sample scratch is not per
+   * row and not counted. The default is 0.
+   */
+  default long extraFloatsPerRow() {
+    return 0;
   }
 
   /** {@code out = f(in)} for {@code f.batch()} rows. In training mode a layer may also write {@link Frame#newState()}. */

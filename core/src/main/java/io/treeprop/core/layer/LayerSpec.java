@@ -17,16 +17,46 @@ import io.treeprop.core.tensor.Shape;
     @JsonSubTypes.Type(value = LayerSpec.Activation.class, name = "activation"),
     @JsonSubTypes.Type(value = LayerSpec.Dropout.class, name = "dropout"),
     @JsonSubTypes.Type(value = LayerSpec.Noise.class, name = "noise"),
+    @JsonSubTypes.Type(value = Conv2dSpec.class, name = "conv2d"),
+    @JsonSubTypes.Type(value = PoolSpec.MaxPool2d.class, name = "max_pool2d"),
+    @JsonSubTypes.Type(value = PoolSpec.AvgPool2d.class, name = "avg_pool2d"),
+    @JsonSubTypes.Type(value = PoolSpec.Flatten.class, name = "flatten"),
+    @JsonSubTypes.Type(value = BatchNormSpec.class, name = "batch_norm"),
+    @JsonSubTypes.Type(value = ResidualSpec.class, name = "residual"),
+    @JsonSubTypes.Type(value = Conv2dTransposeSpec.class, name = "conv2d_transpose"),
+    @JsonSubTypes.Type(value = PoolSpec.Upsample.class, name = "upsample"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public sealed interface LayerSpec {
+public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation, LayerSpec.Dropout,
+    LayerSpec.Noise, Conv2dSpec, PoolSpec.MaxPool2d, PoolSpec.AvgPool2d, PoolSpec.Flatten, BatchNormSpec,
+    ResidualSpec, Conv2dTransposeSpec, PoolSpec.Upsample {
   /**
    * Compiles this spec for an input shape.
    *
-   * @param next the first spec after this one that is not dropout, or null (dense picks its default initializer
-   *     from it)
+   * @param next the first spec after this one that is not {@linkplain #transparentToInit() transparent to the
+   *     initializer rule}, or null (weight layers pick their default initializer from it)
    */
   Layer compile(Shape input, LayerSpec next);
+
+  /**
+   * True for layers without weights that sit between a weight layer and its activation without changing which
+   * initializer fits it: dropout, noise, pooling, flatten, upsampling, batch norm. {@code conv2d → batch_norm → relu} gets He.
+   */
+  default boolean transparentToInit() {
+    return false;
+  }
+
+  /**
+   * The initializer of a weight layer: {@code given}, or He (normal) when {@code next} is a ReLU-family activation,
+   * Xavier (uniform) otherwise.
+   */
+  static Initializer weightInit(Initializer given, LayerSpec next) {
+    if (given != null) {
+      return given;
+    }
+    return next instanceof Activation a && a.function().rectifier()
+        ? new Initializer.HeNormal() : new Initializer.XavierUniform();
+  }
 
   /**
    * Fully connected layer {@code y = x·W + b}, {@code W: [in, out]}.
@@ -52,12 +82,7 @@ public sealed interface LayerSpec {
 
     @Override
     public Layer compile(Shape input, LayerSpec next) {
-      Initializer w = init;
-      if (w == null) {
-        w = next instanceof Activation a && a.function().rectifier()
-            ? new Initializer.HeNormal() : new Initializer.XavierUniform();
-      }
-      return new DenseLayer(input, units, w, hasBias());
+      return new DenseLayer(input, units, weightInit(init, next), hasBias());
     }
   }
 
@@ -115,6 +140,11 @@ public sealed interface LayerSpec {
     public Layer compile(Shape input, LayerSpec next) {
       return new DropoutLayer(input, rate);
     }
+
+    @Override
+    public boolean transparentToInit() {
+      return true;
+    }
   }
 
   /**
@@ -139,6 +169,11 @@ public sealed interface LayerSpec {
     @Override
     public Layer compile(Shape input, LayerSpec next) {
       return new NoiseLayer(input, kind, amount);
+    }
+
+    @Override
+    public boolean transparentToInit() {
+      return true;
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.treeprop.core.model;
 
+import io.treeprop.core.param.ParamLayout;
 import io.treeprop.core.loss.Loss;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +11,6 @@ import java.util.Map;
  * the jobs). Immutable by contract: the arrays are not copied, callers must not change them.
  */
 public final class Model {
-  /** Rows per block in {@link #predict}: large enough for sgemm to run near peak, small enough for cache. */
-  public static final int PREDICT_BLOCK = 512;
 
   private final NetworkSpec spec;
   private final Network network;
@@ -100,8 +99,8 @@ public final class Model {
   }
 
   /**
-   * Network outputs for {@code rows} rows of {@code x: [rows, inputSize]}, computed in blocks of {@link
-   * #PREDICT_BLOCK} rows (one sgemm per layer per block).
+   * Network outputs for {@code rows} rows of {@code x: [rows, inputSize]}, computed a default {@link MicroBatch}
+   * at a time (one sgemm per layer per micro-batch).
    *
    * @return {@code [rows, outputSize]}
    */
@@ -113,7 +112,7 @@ public final class Model {
           + " floats), received " + x.length + " floats");
     }
     float[] y = new float[Math.multiplyExact(rows, out)];
-    Workspace ws = network.newWorkspace(Math.max(1, Math.min(rows, PREDICT_BLOCK)), false);
+    Workspace ws = network.newWorkspace(MicroBatch.defaults().rows(network, rows), false);
     for (int start = 0; start < rows; start += ws.capacity()) {
       int n = Math.min(ws.capacity(), rows - start);
       System.arraycopy(x, start * in, ws.input(), 0, n * in);

@@ -1,5 +1,6 @@
 package io.treeprop.core.model;
 
+import io.treeprop.core.param.ParamLayout;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.treeprop.core.loss.Loss;
 import java.io.DataInputStream;

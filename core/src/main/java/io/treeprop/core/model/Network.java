@@ -1,11 +1,11 @@
 package io.treeprop.core.model;
 
-import io.treeprop.core.layer.Frame;
+import io.treeprop.core.param.ParamLayout;
 import io.treeprop.core.layer.Layer;
 import io.treeprop.core.layer.LayerSpec;
+import io.treeprop.core.layer.Sequence;
 import io.treeprop.core.random.Seeds;
 import io.treeprop.core.tensor.Shape;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,8 +15,7 @@ import java.util.List;
  */
 public final class Network {
   private final NetworkSpec spec;
-  private final Shape input;
-  private final List<Layer> layers;
+  private final Sequence sequence;
   private final ParamLayout layout;
 
   /** Builds a network from already-compiled layers (custom layers, tests); {@link #spec()} is then null. */
@@ -25,23 +24,10 @@ public final class Network {
   }
 
   private Network(NetworkSpec spec, Shape input, List<Layer> layers) {
-    if (layers.isEmpty()) {
-      throw new IllegalArgumentException("network.layers is empty: a network needs at least one layer");
-    }
-    Shape s = input;
-    ParamLayout.Builder b = new ParamLayout.Builder();
-    for (int i = 0; i < layers.size(); i++) {
-      Layer l = layers.get(i);
-      if (!l.inputShape().equals(s)) {
-        throw new IllegalArgumentException("layer " + i + " expects input " + l.inputShape() + " but receives " + s);
-      }
-      b.beginLayer(i + "/");
-      l.declare(b);
-      s = l.outputShape();
-    }
     this.spec = spec;
-    this.input = input;
-    this.layers = List.copyOf(layers);
+    this.sequence = new Sequence(input, layers);
+    ParamLayout.Builder b = new ParamLayout.Builder();
+    sequence.declare(b);
     this.layout = b.build();
   }
 
@@ -51,30 +37,7 @@ public final class Network {
    * @throws IllegalArgumentException naming the layer index and the shape rule it breaks
    */
   public static Network compile(NetworkSpec spec) {
-    List<LayerSpec> specs = spec.layers();
-    List<Layer> layers = new ArrayList<>(specs.size());
-    Shape s = spec.input();
-    for (int i = 0; i < specs.size(); i++) {
-      Layer l;
-      try {
-        l = specs.get(i).compile(s, nextShaping(specs, i));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("network.layers[" + i + "]: " + e.getMessage(), e);
-      }
-      layers.add(l);
-      s = l.outputShape();
-    }
-    return new Network(spec, spec.input(), layers);
-  }
-
-  /** The first spec after {@code i} that is not dropout (dense picks its initializer from what follows). */
-  private static LayerSpec nextShaping(List<LayerSpec> specs, int i) {
-    for (int j = i + 1; j < specs.size(); j++) {
-      if (!(specs.get(j) instanceof LayerSpec.Dropout)) {
-        return specs.get(j);
-      }
-    }
-    return null;
+    return new Network(spec, spec.input(), Sequence.compile(spec.input(), spec.layers(), "network.layers", null));
   }
 
   /** The spec this was compiled from, or null for a network built from layers. */
@@ -83,15 +46,25 @@ public final class Network {
   }
 
   public Shape inputShape() {
-    return input;
+    return sequence.inputShape();
   }
 
   public Shape outputShape() {
-    return layers.get(layers.size() - 1).outputShape();
+    return sequence.outputShape();
   }
 
   public List<Layer> layers() {
-    return layers;
+    return sequence.layers();
+  }
+
+  /** The layers as the engine runs them (a block runs its inner layers with the same loop). */
+  public Sequence sequence() {
+    return sequence;
+  }
+
+  /** Offset of layer {@code i}'s first parameter block in the flat vector. */
+  public int paramOffset(int i) {
+    return sequence.paramOffset(i);
   }
 
   public ParamLayout layout() {
@@ -100,7 +73,7 @@ public final class Network {
 
   /** True when every layer has a gradient (no threshold units). */
   public boolean trainable() {
-    return layers.stream().allMatch(Layer::differentiable);
+    return layers().stream().allMatch(Layer::differentiable);
   }
 
   /** Fresh parameters from the layers' initializers, a pure function of {@code seed}. */
@@ -130,41 +103,24 @@ public final class Network {
     if (training && state.length > 0) {
       System.arraycopy(state, 0, ws.newState(), 0, state.length);
     }
-    for (int i = 0; i < layers.size(); i++) {
-      Frame f = ws.frame(i);
-      f.bind(params, layout.paramOffset(i), state, training ? ws.newState() : null, layout.stateOffset(i), batch,
-          training, Seeds.derive(seed, Seeds.DROPOUT, i));
-      layers.get(i).forward(f);
-    }
-    return ws.activation(layers.size() - 1);
+    ws.pass().begin(params, state, training ? ws.newState() : null, batch, training);
+    sequence.forward(ws.frames(), ws.pass(), seed);
+    return ws.activation(layers().size() - 1);
   }
 
   /**
    * Back-propagates from {@code ws.delta(top - 1)} (the gradient w.r.t. the output of layer {@code top - 1},
    * written by the loss) through layers {@code top - 1 … 0}, adding parameter gradients into {@code grad}. Pass
-   * {@code top = layers().size()} normally, one less to start below a fused output activation.
+   * {@code top = layers().size()} normally, one less to start below a fused output activation. Call after
+   * {@link #forward} with the same workspace.
    */
   public void backward(Workspace ws, float[] grad, int top) {
     if (grad.length != layout.paramCount()) {
       throw new IllegalArgumentException("gradient vector has " + grad.length + " floats, the network "
           + layout.paramCount());
     }
-    int bottom = ws.inputGradient() != null ? 0 : firstLayerWithParams();
-    for (int i = top - 1; i >= bottom; i--) {
-      Frame f = ws.frame(i);
-      f.bindGradient(grad, layout.paramOffset(i));
-      layers.get(i).backward(f);
-    }
-  }
-
-  private int firstLayerWithParams() {
-    for (int i = 0; i < layers.size(); i++) {
-      if (i + 1 >= layers.size() ? layout.paramCount() > layout.paramOffset(i)
-          : layout.paramOffset(i + 1) > layout.paramOffset(i)) {
-        return i;
-      }
-    }
-    return layers.size();
+    ws.pass().gradient(grad);
+    sequence.backward(ws.frames(), top);
   }
 
   private void checkPass(Workspace ws, float[] params, float[] state, int batch) {

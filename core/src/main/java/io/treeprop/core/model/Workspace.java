@@ -1,16 +1,18 @@
 package io.treeprop.core.model;
 
 import io.treeprop.core.layer.Frame;
+import io.treeprop.core.layer.Pass;
 
 /**
- * Reusable buffers for passes over batches of up to {@link #capacity()} rows: the activations between layers,
- * their gradients, and one {@link Frame} per layer. Not thread-safe: one per thread, kept across steps.
+ * Reusable buffers for passes over batches of up to {@link #capacity()} rows: the input, one {@link Frame} per
+ * layer (its output and output gradient) and the {@link Pass} they share. Not thread-safe: one per thread, kept
+ * across steps.
  */
 public final class Workspace {
   private final int capacity;
-  private final float[][] acts;
-  private final float[][] deltas;
+  private final float[] input;
   private final Frame[] frames;
+  private final Pass pass = new Pass();
   private final float[] newState;
 
   Workspace(Network net, int capacity, boolean inputGradient) {
@@ -18,20 +20,8 @@ public final class Workspace {
       throw new IllegalArgumentException("workspace capacity (" + capacity + ") must be a positive row count");
     }
     this.capacity = capacity;
-    int n = net.layers().size();
-    acts = new float[n + 1][];
-    deltas = new float[n + 1][];
-    acts[0] = new float[Math.multiplyExact(capacity, net.inputShape().size())];
-    if (inputGradient) {
-      deltas[0] = new float[acts[0].length];
-    }
-    frames = new Frame[n];
-    for (int i = 0; i < n; i++) {
-      int size = Math.multiplyExact(capacity, net.layers().get(i).outputShape().size());
-      acts[i + 1] = new float[size];
-      deltas[i + 1] = new float[size];
-      frames[i] = new Frame(acts[i], acts[i + 1], deltas[i], deltas[i + 1]);
-    }
+    input = new float[Math.multiplyExact(capacity, net.inputShape().size())];
+    frames = net.sequence().frames(capacity, input, inputGradient ? new float[input.length] : null, 0, 0);
     newState = new float[net.layout().stateCount()];
   }
 
@@ -42,22 +32,22 @@ public final class Workspace {
 
   /** The input buffer {@code [capacity, inputSize]}: fill the first {@code batch} rows, then call forward. */
   public float[] input() {
-    return acts[0];
+    return input;
   }
 
-  /** Output of layer {@code i} (0-based); {@code activation(layers)} is the network output. */
+  /** Output of layer {@code i} (0-based); {@code activation(layers - 1)} is the network output. */
   public float[] activation(int i) {
-    return acts[i + 1];
+    return frames[i].out();
   }
 
   /** Gradient buffer w.r.t. the output of layer {@code i}; the loss writes the top one before backward. */
   public float[] delta(int i) {
-    return deltas[i + 1];
+    return frames[i].dOut();
   }
 
   /** Gradient w.r.t. the network input, when the workspace was made with input gradients. */
   public float[] inputGradient() {
-    return deltas[0];
+    return frames[0].dIn();
   }
 
   /** State written by the last training-mode forward pass (e.g. updated batch-norm statistics). */
@@ -65,7 +55,11 @@ public final class Workspace {
     return newState;
   }
 
-  Frame frame(int i) {
-    return frames[i];
+  Frame[] frames() {
+    return frames;
+  }
+
+  Pass pass() {
+    return pass;
   }
 }

@@ -1,6 +1,6 @@
 package io.treeprop.core.optim;
 
-import io.treeprop.core.model.ParamLayout;
+import io.treeprop.core.param.ParamLayout;
 import java.util.ArrayList;
 import java.util.List;
 

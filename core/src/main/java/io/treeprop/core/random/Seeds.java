@@ -34,6 +34,15 @@ public final class Seeds {
     return h;
   }
 
+  /**
+   * The seed of the micro-batch that starts at row {@code firstRow} of a batch (or slice) whose seed is
+   * {@code batchSeed}: the batch seed itself for the first, so a batch that fits one micro-batch draws what it drew
+   * before micro-batches existed, and {@code derive(batchSeed, firstRow)} for the others.
+   */
+  public static long microBatch(long batchSeed, int firstRow) {
+    return firstRow == 0 ? batchSeed : derive(batchSeed, firstRow);
+  }
+
   /** A uniform float in [0, 1) from a counter: {@code uniform(seed, i)} for element {@code i} of a stream. */
   public static float uniform(long seed, long i) {
     return (mix(seed + i * 0x9E3779B97F4A7C15L) >>> 40) * 0x1.0p-24f;

@@ -1,15 +1,16 @@
 package io.treeprop.core.train;
 
+import io.treeprop.core.model.MicroBatch;
 import io.treeprop.core.model.Model;
 import io.treeprop.core.model.Workspace;
 
-/** Inference-mode loss and metrics over a whole dataset, in blocks. */
+/** Inference-mode loss and metrics over a whole dataset, one {@link MicroBatch} at a time. */
 public final class Evaluation {
   private Evaluation() {}
 
-  /** Loss and metric sums of {@code params} on {@code data}, {@code block} rows at a time. */
-  public static BatchStats evaluate(Objective objective, float[] params, float[] state, Dataset data, int block) {
-    int b = Math.max(1, Math.min(block, data.rows()));
+  /** Loss and metric sums of {@code params} on {@code data}, a default micro-batch at a time. */
+  public static BatchStats evaluate(Objective objective, float[] params, float[] state, Dataset data) {
+    int b = MicroBatch.defaults().rows(objective.network(), data.rows());
     Workspace ws = objective.network().newWorkspace(b, false);
     float[] y = new float[b * data.targetWidth()];
     float[] w = data.w() == null ? null : new float[b];
@@ -32,6 +33,6 @@ public final class Evaluation {
       throw new IllegalStateException("the model has no loss to evaluate with");
     }
     Objective o = new Objective(model.network(), model.loss());
-    return evaluate(o, model.params(), model.state(), data, Model.PREDICT_BLOCK);
+    return evaluate(o, model.params(), model.state(), data);
   }
 }

@@ -2,6 +2,7 @@ package io.treeprop.core.train;
 
 import io.treeprop.core.loss.Loss;
 import io.treeprop.core.model.EpochMetrics;
+import io.treeprop.core.model.MicroBatch;
 import io.treeprop.core.model.Model;
 import io.treeprop.core.model.Network;
 import io.treeprop.core.model.NetworkSpec;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single-JVM reference trainer: epochs of mini-batches over a shuffled order, the average gradient of each
- * batch, one {@link io.treeprop.core.optim.Updater} step per batch, an optional validation pass per epoch and early
+ * batch (summed over its {@link MicroBatch}es), one {@link io.treeprop.core.optim.Updater} step per batch, an optional validation pass per epoch and early
  * stopping. The Spark trainer computes the same steps data-parallel; this one is the reference for its tests.
  *
  * <p>Holds configuration only: each {@link #fit} call builds its own state and generators.
@@ -88,10 +89,12 @@ public final class LocalTrainer {
     OptimizerState opt = config.updater().optimizer().newState(params.length);
     int[] decay = config.updater().decayRanges(net.layout());
     int b = Math.min(config.batchSize(), train.rows());
-    Workspace ws = net.newWorkspace(b, false);
-    float[] y = new float[b * train.targetWidth()];
-    float[] w = train.w() == null ? null : new float[b];
+    int micro = MicroBatch.defaults().rows(net, b);
+    Workspace ws = net.newWorkspace(micro, false);
+    float[] y = new float[micro * train.targetWidth()];
+    float[] w = train.w() == null ? null : new float[micro];
     float[] grad = new float[params.length];
+    double[] stateSum = new double[state.length];
     EarlyStopping.Tracker tracker = config.earlyStopping() == null ? null : config.earlyStopping().newTracker();
     float[] bestParams = null;
     float[] bestState = null;
@@ -105,11 +108,17 @@ public final class LocalTrainer {
       BatchStats epochStats = new BatchStats();
       for (int from = 0; from < train.rows(); from += b) {
         int n = Math.min(b, train.rows() - from);
-        train.gather(perm, from, n, ws.input(), y, w);
         java.util.Arrays.fill(grad, 0f);
         BatchStats s = new BatchStats();
         long step = opt.step();
-        objective.accumulateGradient(ws, params, state, y, w, n, Seeds.derive(config.seed(), step), grad, s);
+        long seed = Seeds.derive(config.seed(), step);
+        for (int j = 0, parts = MicroBatch.parts(n, micro); j < parts; j++) {
+          int k = MicroBatch.start(n, micro, j);
+          int m = MicroBatch.start(n, micro, j + 1) - k;
+          train.gather(perm, from + k, m, ws.input(), y, w);
+          objective.accumulateGradient(ws, params, state, y, w, m, Seeds.microBatch(seed, k), grad, s);
+          addState(stateSum, ws.newState(), m);
+        }
         if (!Double.isFinite(s.lossSum)) {
           throw new IllegalStateException("training diverged: the loss is " + s.lossSum + " at epoch " + epoch
               + ", step " + step + "; lower the learning rate (now " + config.updater().rate(step) + ") or add "
@@ -122,12 +131,13 @@ public final class LocalTrainer {
         }
         scale(grad, s.weightSum);
         config.updater().applyInPlace(params, grad, opt, decay);
-        if (state.length > 0) {
-          System.arraycopy(ws.newState(), 0, state, 0, state.length);
+        if (!meanState(stateSum, n, state)) {
+          throw new IllegalStateException("training diverged: a running statistic (state) is NaN or infinite at "
+              + "epoch " + epoch + ", step " + step + "; lower the learning rate or raise batch_norm.epsilon");
         }
         epochStats.merge(s);
       }
-      BatchStats val = validation == null ? null : Evaluation.evaluate(objective, params, state, validation, b);
+      BatchStats val = validation == null ? null : Evaluation.evaluate(objective, params, state, validation);
       EpochMetrics m = new EpochMetrics(epoch, opt.step(), epochStats.meanLoss(), epochStats.accuracy(),
           val == null ? null : val.meanLoss(), val == null ? null : val.accuracy(),
           config.updater().rate(Math.max(0, opt.step() - 1)), (System.nanoTime() - t0) / 1e9);
@@ -154,6 +164,24 @@ public final class LocalTrainer {
     TrainingSummary summary = new TrainingSummary(history, bestEpoch, stop, opt.step(),
         (System.nanoTime() - start) / 1e9);
     return new Model(spec, params, state, objective.loss(), List.of(), summary, Map.of());
+  }
+
+  /** Adds {@code rows ·} a micro-batch's new state: state is the count-weighted mean over micro-batches. */
+  private static void addState(double[] sum, float[] newState, int rows) {
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] += (double) rows * newState[i];
+    }
+  }
+
+  /** {@code state = sum / rows}, and clears the sum for the next step; false when a value is not finite. */
+  private static boolean meanState(double[] sum, int rows, float[] state) {
+    boolean finite = true;
+    for (int i = 0; i < sum.length; i++) {
+      state[i] = (float) (sum[i] / rows);
+      finite &= Float.isFinite(state[i]);
+      sum[i] = 0;
+    }
+    return finite;
   }
 
   private static void scale(float[] grad, double weightSum) {

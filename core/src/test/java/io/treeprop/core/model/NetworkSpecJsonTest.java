@@ -1,5 +1,6 @@
 package io.treeprop.core.model;
 
+import io.treeprop.core.param.ParamLayout;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -133,8 +134,8 @@ class NetworkSpecJsonTest {
 
   @Test
   void unknownLayerTypeListsTheKnownOnes() {
-    assertContains(error("{\"input\": [4], \"layers\": [{\"type\": \"conv2d\", \"units\": 5}]}"),
-        "layers[0]", "conv2d", "dense", "activation", "dropout");
+    assertContains(error("{\"input\": [4], \"layers\": [{\"type\": \"lstm\", \"units\": 5}]}"),
+        "layers[0]", "lstm", "dense", "activation", "dropout", "conv2d", "max_pool2d", "flatten");
   }
 
   @Test
@@ -224,7 +225,7 @@ class NetworkSpecJsonTest {
     assertBlock(blocks.get(2), ParamLayout.Kind.WEIGHT, 200_960, new int[] {256, 10}, 256, 10);
     assertBlock(blocks.get(3), ParamLayout.Kind.BIAS, 203_520, new int[] {10}, 1, 1);
     assertArrayEquals(new int[] {0, 200_960, 200_960, 203_530},
-        new int[] {layout.paramOffset(0), layout.paramOffset(1), layout.paramOffset(2), layout.paramOffset(3)});
+        new int[] {net.paramOffset(0), net.paramOffset(1), net.paramOffset(2), net.paramOffset(3)});
     assertEquals(Shape.vector(10), net.outputShape());
   }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.treeprop.core.init.Initializer;
-import io.treeprop.core.model.ParamLayout;
+import io.treeprop.core.param.ParamLayout;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,10 +20,10 @@ class UpdaterTest {
 
   private static ParamLayout layout() {
     ParamLayout.Builder b = new ParamLayout.Builder();
-    b.beginLayer("0/");
-    b.weight("w", new int[] {1, 2}, 1, 2, new Initializer.Zeros()).bias("b", 1, new Initializer.Zeros());
-    b.beginLayer("1/");
-    b.weight("w", new int[] {1, 1}, 1, 1, new Initializer.Zeros()).bias("b", 1, new Initializer.Zeros());
+    b.enter("0").weight("w", new int[] {1, 2}, 1, 2, new Initializer.Zeros())
+        .bias("b", 1, new Initializer.Zeros()).exit();
+    b.enter("1").weight("w", new int[] {1, 1}, 1, 1, new Initializer.Zeros())
+        .bias("b", 1, new Initializer.Zeros()).exit();
     return b.build();
   }
 

@@ -36,8 +36,11 @@ import scala.Function1;
  * per-row UDF.
  */
 public final class BlockScorer {
-  /** Rows per forward pass: the same block size as the core model's own predictions. */
-  public static final int BLOCK = io.treeprop.core.model.Model.PREDICT_BLOCK;
+  /**
+   * Rows per forward pass: large enough for sgemm to run near peak on dense networks; a fixed block, not the
+   * network's {@link io.treeprop.core.model.MicroBatch}.
+   */
+  public static final int BLOCK = 512;
 
   private BlockScorer() {}
 

@@ -179,7 +179,8 @@ final class BarrierTask extends AbstractFunction1<Iterator<Object>, Iterator<Obj
       this.block = block;
       this.validation = validation;
       this.objective = StepTask.compile(specJson, lossJson);
-      this.workspace = objective.network().newWorkspace(StepTask.maxSlice(block.rows, stepsPerEpoch), false);
+      this.workspace = objective.network().newWorkspace(
+          StepTask.microBatch(objective.network(), block.rows, stepsPerEpoch), false);
     }
 
     StepAggregate run(StepOrder o) {
@@ -197,8 +198,9 @@ final class BarrierTask extends AbstractFunction1<Iterator<Object>, Iterator<Obj
       if (o.evaluate) {
         boolean heldOut = validation == null;
         for (Block b : heldOut ? new Block[] {block} : validation) {
-          if (evalWorkspace == null || evalWorkspace.capacity() < EvalTask.chunk(b, heldOut)) {
-            evalWorkspace = objective.network().newWorkspace(EvalTask.chunk(b, heldOut), false);
+          int chunk = EvalTask.chunk(objective.network(), b, heldOut);
+          if (evalWorkspace == null || evalWorkspace.capacity() < chunk) {
+            evalWorkspace = objective.network().newWorkspace(chunk, false);
           }
           acc.stats.merge(EvalTask.evaluate(objective, b, heldOut, o.params, o.state, evalWorkspace));
         }

@@ -1,5 +1,7 @@
 package io.treeprop.spark.train;
 
+import io.treeprop.core.model.MicroBatch;
+import io.treeprop.core.model.Network;
 import io.treeprop.core.model.Workspace;
 import io.treeprop.core.train.BatchStats;
 import io.treeprop.core.train.Objective;
@@ -7,7 +9,7 @@ import io.treeprop.spark.data.Block;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
-/** Inference-mode loss and metrics over a block's validation rows (or all its rows), in chunks. */
+/** Inference-mode loss and metrics over a block's validation rows (or all its rows), one micro-batch at a time. */
 final class EvalTask implements Function2<StepAggregate, Block, StepAggregate> {
   private static final long serialVersionUID = 1L;
 
@@ -37,9 +39,9 @@ final class EvalTask implements Function2<StepAggregate, Block, StepAggregate> {
     return acc;
   }
 
-  /** The largest chunk {@link #evaluate} processes at once for this block. */
-  static int chunk(Block b, boolean heldOutPart) {
-    return Math.max(1, Math.min(heldOutPart ? b.validationRows : b.rows, StepTask.CHUNK));
+  /** The micro-batch {@link #evaluate} processes at once for this block. */
+  static int chunk(Network net, Block b, boolean heldOutPart) {
+    return MicroBatch.defaults().rows(net, heldOutPart ? b.validationRows : b.rows);
   }
 
   /**
@@ -61,7 +63,7 @@ final class EvalTask implements Function2<StepAggregate, Block, StepAggregate> {
     float[] w = heldOutPart ? b.vw : b.w;
     int d = objective.network().inputShape().size();
     int tw = objective.targetWidth();
-    int chunk = chunk(b, heldOutPart);
+    int chunk = chunk(objective.network(), b, heldOutPart);
     Workspace ws = workspace != null && workspace.capacity() >= chunk ? workspace
         : objective.network().newWorkspace(chunk, false);
     float[] yb = new float[chunk * tw];

@@ -432,6 +432,13 @@ public final class SparkTrainer {
         for (int i = 0; i < st.length; i++) {
           st[i] = (float) (agg.stateSum[i] / agg.stateRows);
         }
+        int badState = firstNonFinite(st);
+        if (badState >= 0) {
+          throw new IllegalStateException(String.format("training diverged: state value %d (a running statistic) "
+              + "became %s at epoch %d, step %d (global %d); lower the learning rate (now %.3g) or raise "
+              + "batch_norm.epsilon%s", badState, st[badState], r.epoch, r.stepInEpoch + 1, step + 1, lr,
+              lastCheckpointNote()));
+        }
         r.state = st;
       }
       r.epochStats.merge(s);

@@ -2,6 +2,8 @@ package io.treeprop.spark.train;
 
 import io.treeprop.core.loss.Loss;
 import io.treeprop.core.model.Json;
+import io.treeprop.core.model.MicroBatch;
+import io.treeprop.core.model.Network;
 import io.treeprop.core.model.NetworkSpec;
 import io.treeprop.core.model.Workspace;
 import io.treeprop.core.random.Seeds;
@@ -22,8 +24,6 @@ import org.apache.spark.broadcast.Broadcast;
  */
 final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
   private static final long serialVersionUID = 1L;
-  /** Rows per forward/backward pass inside a task. */
-  static final int CHUNK = 1024;
   /**
    * Test hook: the first attempt of partition 0's task at this global step throws, so tests can show a retried
    * task gives identical weights. Read from the driver's system property {@code treeprop.testing.failFirstAttemptAtStep}.
@@ -59,9 +59,12 @@ final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
         Json.read(lossJson, Loss.class, "loss"));
   }
 
-  /** The most rows any step's slice of a partition of {@code n} rows holds, capped at {@link #CHUNK}. */
-  static int maxSlice(int n, int steps) {
-    return Math.max(1, Math.min(CHUNK, (n + steps - 1) / steps + 1));
+  /**
+   * Rows per forward/backward pass for a partition of {@code n} rows in {@code steps} steps: the network's
+   * {@link MicroBatch} for the most rows any step's slice holds.
+   */
+  static int microBatch(Network net, int n, int steps) {
+    return MicroBatch.defaults().rows(net, (n + steps - 1) / steps + 1);
   }
 
   /** The slice of a partition of {@code n} rows that step {@code s} of {@code S} takes. */
@@ -96,8 +99,8 @@ final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
    * arithmetic whichever way the contributions travel (treeAggregate or the barrier exchange).
    *
    * @param perm {@link #permutation} of this block and epoch, or null to compute it
-   * @param workspace a workspace of this network to reuse, or null; chunks are {@code min(rows, CHUNK)} rows
-   *     whatever its capacity (dropout seeds follow the chunks), and a smaller one is not used
+   * @param workspace a workspace of this network to reuse, or null; micro-batches are {@link #microBatch} rows
+   *     whatever its capacity (dropout seeds follow them), and a smaller one is not used
    */
   static void accumulate(Objective objective, Block b, float[] params, float[] state, long seed, int epoch,
       int stepInEpoch, int stepsPerEpoch, long globalStep, int[] perm, Workspace workspace, StepAggregate acc) {
@@ -109,15 +112,16 @@ final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
     int d = objective.network().inputShape().size();
     Dataset rows = new Dataset(b.x, b.y, b.w, b.rows, d, objective.targetWidth());
     int[] order = perm != null ? perm : permutation(b, seed, epoch);
-    int chunk = Math.min(n, CHUNK);
+    int chunk = Math.min(n, microBatch(objective.network(), b.rows, stepsPerEpoch));
     Workspace ws = workspace != null && workspace.capacity() >= chunk ? workspace
         : objective.network().newWorkspace(chunk, false);
     float[] y = new float[chunk * objective.targetWidth()];
     float[] w = b.w == null ? null : new float[chunk];
     float[] g = new float[params.length];
     BatchStats stats = new BatchStats();
-    for (int k = 0; k < n; k += chunk) {
-      int m = Math.min(chunk, n - k);
+    for (int j = 0, parts = MicroBatch.parts(n, chunk); j < parts; j++) {
+      int k = MicroBatch.start(n, chunk, j);
+      int m = MicroBatch.start(n, chunk, j + 1) - k;
       rows.gather(order, from + k, m, ws.input(), y, w);
       objective.accumulateGradient(ws, params, state, y, w, m,
           Seeds.derive(seed, Seeds.DROPOUT, globalStep, b.partition, k), g, stats);

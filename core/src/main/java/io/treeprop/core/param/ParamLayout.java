@@ -1,6 +1,7 @@
-package io.treeprop.core.model;
+package io.treeprop.core.param;
 
 import io.treeprop.core.init.Initializer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,8 +11,10 @@ import java.util.SplittableRandom;
  * Where every parameter and state value of a network lives in its two flat vectors. Gradients and optimizer
  * moments use the parameter layout too, so a training step moves one array.
  *
- * <p>Blocks of one layer are contiguous and in declaration order, so a layer finds its blocks from its first
- * offset.
+ * <p>Block names are scope paths: a network declares layer {@code i} in scope {@code "i"}, so a dense layer's
+ * weights are {@code 2/W}; a block made of layers opens nested scopes for its inner layers ({@code 4/1/W},
+ * {@code 4/shortcut/W}). Blocks of one layer (inner layers included) are contiguous and in declaration order, so a
+ * layer finds its blocks from its first offset.
  */
 public final class ParamLayout {
   /** What a block holds; decides weight decay and whether it is a parameter or state. */
@@ -34,16 +37,12 @@ public final class ParamLayout {
 
   private final List<Block> params;
   private final List<Block> state;
-  private final int[] layerParamOffsets;
-  private final int[] layerStateOffsets;
   private final int paramCount;
   private final int stateCount;
 
   private ParamLayout(Builder b) {
     this.params = Collections.unmodifiableList(b.params);
     this.state = Collections.unmodifiableList(b.state);
-    this.layerParamOffsets = b.layerParamOffsets.stream().mapToInt(Integer::intValue).toArray();
-    this.layerStateOffsets = b.layerStateOffsets.stream().mapToInt(Integer::intValue).toArray();
     this.paramCount = b.paramCount;
     this.stateCount = b.stateCount;
   }
@@ -62,16 +61,6 @@ public final class ParamLayout {
 
   public List<Block> stateBlocks() {
     return state;
-  }
-
-  /** Offset of layer {@code i}'s first parameter block. */
-  public int paramOffset(int layer) {
-    return layerParamOffsets[layer];
-  }
-
-  /** Offset of layer {@code i}'s first state block. */
-  public int stateOffset(int layer) {
-    return layerStateOffsets[layer];
   }
 
   /** Fresh parameters drawn by each block's initializer from one seeded generator. */
@@ -94,21 +83,49 @@ public final class ParamLayout {
     return s;
   }
 
-  /** Collects blocks layer by layer; used by {@link io.treeprop.core.layer.Layer#declare}. */
+  /**
+   * Collects blocks in declaration order; used by {@link io.treeprop.core.layer.Layer#declare}. Call order:
+   * {@code enter(scope)}, the scope's blocks (and nested scopes), {@code exit()}.
+   */
   public static final class Builder {
     private final List<Block> params = new ArrayList<>();
     private final List<Block> state = new ArrayList<>();
-    private final List<Integer> layerParamOffsets = new ArrayList<>();
-    private final List<Integer> layerStateOffsets = new ArrayList<>();
+    private final ArrayDeque<String> scopes = new ArrayDeque<>();
     private String prefix = "";
     private int paramCount;
     private int stateCount;
 
-    /** Starts the blocks of a new layer, named with {@code prefix/}. */
-    public void beginLayer(String prefix) {
-      this.prefix = prefix;
-      layerParamOffsets.add(paramCount);
-      layerStateOffsets.add(stateCount);
+    /**
+     * Opens a nested scope: the blocks declared until the matching {@link #exit()} are named {@code scope/...}.
+     *
+     * @throws IllegalArgumentException for an empty scope or one containing {@code /}
+     */
+    public Builder enter(String scope) {
+      if (scope == null || scope.isEmpty() || scope.contains("/")) {
+        throw new IllegalArgumentException("parameter scope '" + scope + "' must be a non-empty name without '/'");
+      }
+      scopes.push(prefix);
+      prefix = prefix + scope + "/";
+      return this;
+    }
+
+    /** Closes the scope opened by the last {@link #enter}. */
+    public Builder exit() {
+      if (scopes.isEmpty()) {
+        throw new IllegalStateException("exit() without a matching enter(scope)");
+      }
+      prefix = scopes.pop();
+      return this;
+    }
+
+    /** Parameters declared so far: the offset the next parameter block gets. */
+    public int paramCount() {
+      return paramCount;
+    }
+
+    /** State values declared so far: the offset the next state block gets. */
+    public int stateCount() {
+      return stateCount;
     }
 
     /** A multiplicative weight block of the given logical shape. */
@@ -149,7 +166,11 @@ public final class ParamLayout {
       }
     }
 
+    /** The layout; every scope must be closed. */
     public ParamLayout build() {
+      if (!scopes.isEmpty()) {
+        throw new IllegalStateException("scope " + prefix + " is still open: call exit() for every enter(scope)");
+      }
       return new ParamLayout(this);
     }
   }

@@ -1,0 +1,87 @@
+package io.treeprop.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.treeprop.core.layer.ActivationFunction;
+import io.treeprop.core.layer.LayerSpec;
+import io.treeprop.core.layer.ResidualSpec;
+import io.treeprop.core.loss.Losses;
+import io.treeprop.core.train.BatchStats;
+import io.treeprop.core.train.Objective;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class MicroBatchTest {
+  private static final Network NET = NetworkSpec.input(6).dense(5).tanh().dense(3).softmax().compile();
+
+  @Test
+  void rowsFollowTheBudgetPerRowOfActivationsAndTheirGradients() {
+    // 4 · (6 + 2·(5 + 5 + 3 + 3)) = 152 bytes per row
+    assertEquals(152, MicroBatch.bytesPerRow(NET));
+    assertEquals(10, new MicroBatch(152 * 10 + 151).rows(NET, 1000));
+    assertEquals(7, new MicroBatch(152 * 10).rows(NET, 7));
+    assertEquals(1, new MicroBatch(100).rows(NET, 1000));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MicroBatch(0));
+    assertTrue(e.getMessage().contains("budgetBytes (0) must be positive"), e.getMessage());
+  }
+
+  @Test
+  void rowsSplitIntoEqualMicroBatches() {
+    // 128 rows, at most 123 per pass: two of 64, not 123 + 5
+    assertEquals(2, MicroBatch.parts(128, 123));
+    assertEquals(List.of(0, 64, 128), List.of(MicroBatch.start(128, 123, 0), MicroBatch.start(128, 123, 1),
+        MicroBatch.start(128, 123, 2)));
+    assertEquals(List.of(0, 3, 6, 10), List.of(MicroBatch.start(10, 4, 0), MicroBatch.start(10, 4, 1),
+        MicroBatch.start(10, 4, 2), MicroBatch.start(10, 4, 3)));
+    assertEquals(1, MicroBatch.parts(7, 7));
+  }
+
+  @Test
+  void residualBlocksCountTheirInnerBuffers() {
+    // block on [3]: inner dense 2 + tanh 2 (2·(2+2) = 8), sum before relu (2), projection output + dx (2 + 3);
+    // the block's own output and gradient 2·2: 4·(3 + 4 + 8 + 2 + 5) = 88
+    Network net = NetworkSpec.input(3).add(new ResidualSpec(List.of(new LayerSpec.Dense(2),
+        new LayerSpec.Activation(ActivationFunction.TANH)), ActivationFunction.RELU)).compile();
+    assertEquals(88, MicroBatch.bytesPerRow(net));
+  }
+
+  @Test
+  void gradientOfMicroBatchesEqualsOnePassOverTheBatch() {
+    int n = 10;
+    SplittableRandom rng = new SplittableRandom(5);
+    float[] x = new float[n * 6];
+    float[] y = new float[n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rng.nextGaussian();
+    }
+    for (int r = 0; r < n; r++) {
+      y[r] = rng.nextInt(3);
+    }
+    Objective o = new Objective(NET, new Losses.CategoricalCrossEntropy());
+    float[] params = NET.initParams(3);
+    float[] whole = new float[params.length];
+    Workspace ws = NET.newWorkspace(n, false);
+    System.arraycopy(x, 0, ws.input(), 0, x.length);
+    BatchStats s1 = new BatchStats();
+    o.accumulateGradient(ws, params, new float[0], y, null, n, 0, whole, s1);
+
+    int micro = new MicroBatch(MicroBatch.bytesPerRow(NET) * 3).rows(NET, n);
+    assertEquals(3, micro);
+    float[] parts = new float[params.length];
+    BatchStats s2 = new BatchStats();
+    Workspace small = NET.newWorkspace(micro, false);
+    for (int k = 0; k < n; k += micro) {
+      int m = Math.min(micro, n - k);
+      System.arraycopy(x, k * 6, small.input(), 0, m * 6);
+      float[] ym = new float[m];
+      System.arraycopy(y, k, ym, 0, m);
+      o.accumulateGradient(small, params, new float[0], ym, null, m, 0, parts, s2);
+    }
+    assertArrayEquals(whole, parts, 1e-5f);
+    assertEquals(s1.lossSum, s2.lossSum, 1e-5);
+  }
+}
