@@ -52,6 +52,25 @@ class ClusterFaultsIT {
     }
   }
 
+  @Test
+  void onAClusterWithAuthenticationAndEncryptionTheBarrierExchangeRunsSealed() throws Exception {
+    Path sparkHome = Path.of(System.getProperty("treeprop.sparkHome"));
+    String jar = System.getProperty("treeprop.jobsJar");
+    String secret = "cluster-secret-" + Long.toHexString(new java.util.Random(3).nextLong());
+    Path data = circleFiles(tmp.resolve("train-secure"), 2, 600);
+    try (StandaloneCluster cluster = new StandaloneCluster(sparkHome,
+        Files.createDirectories(tmp.resolve("secure-cluster")), 2,
+        List.of("-Dspark.authenticate=true", "-Dspark.authenticate.secret=" + secret))) {
+      ClusterJobs jobs = new ClusterJobs(cluster, sparkHome, jar, tmp, REPO, List.of("spark.authenticate=true",
+          "spark.authenticate.secret=" + secret, "spark.network.crypto.enabled=true"));
+      byte[] tree = train(jobs, "secure-tree", "tree", data, null);
+      // exchange = barrier fails rather than falling back: this run went through the sealed channel
+      byte[] barrier = train(jobs, "secure-barrier", "barrier", data, null);
+      assertArrayEquals(tree, barrier, "sealed barrier exchange and tree exchange: the same weights");
+      assertTrue(Files.readString(tmp.resolve("secure-barrier.log")).contains("using the barrier exchange"));
+    }
+  }
+
   private byte[] train(ClusterJobs jobs, String name, String exchange, Path data, StandaloneCluster killer)
       throws Exception {
     return train(jobs, name, exchange, data, killer, false);

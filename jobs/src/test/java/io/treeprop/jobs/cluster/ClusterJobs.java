@@ -15,8 +15,15 @@ final class ClusterJobs {
   private final String jar;
   private final Path logs;
   private final Path workDir;
+  private final List<String> sparkConf;
 
   ClusterJobs(StandaloneCluster cluster, Path sparkHome, String jar, Path logs, Path workDir) {
+    this(cluster, sparkHome, jar, logs, workDir, List.of());
+  }
+
+  /** @param sparkConf {@code key=value} Spark settings every command is submitted with */
+  ClusterJobs(StandaloneCluster cluster, Path sparkHome, String jar, Path logs, Path workDir, List<String> sparkConf) {
+    this.sparkConf = List.copyOf(sparkConf);
     this.cluster = cluster;
     this.sparkHome = sparkHome;
     this.jar = jar;
@@ -33,7 +40,11 @@ final class ClusterJobs {
     cmd.addAll(List.of("-cp", sparkHome.resolve("jars") + "/*", "org.apache.spark.deploy.SparkSubmit",
         "--master", cluster.master(), "--deploy-mode", "client", "--class", "io.treeprop.jobs.Main",
         "--conf", "spark.executor.memory=768m", "--conf", "spark.executor.cores=1", "--conf", "spark.cores.max=2",
-        "--conf", "spark.executorEnv.OPENBLAS_NUM_THREADS=1", jar));
+        "--conf", "spark.executorEnv.OPENBLAS_NUM_THREADS=1"));
+    for (String c : sparkConf) {
+      cmd.addAll(List.of("--conf", c));
+    }
+    cmd.add(jar);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
         .redirectOutput(logs.resolve(name + ".log").toFile());

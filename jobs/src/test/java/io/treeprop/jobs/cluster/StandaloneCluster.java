@@ -23,12 +23,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class StandaloneCluster implements AutoCloseable {
   private final Path sparkHome;
+  private final List<String> sparkProps;
   private final Path work;
   private final List<Process> processes = new ArrayList<>();
   final int port;
   private final int webPort;
 
   StandaloneCluster(Path sparkHome, Path work, int workers) throws Exception {
+    this(sparkHome, work, workers, List.of());
+  }
+
+  /** @param sparkProps {@code -Dspark...} settings of the Master and Workers (e.g. authentication) */
+  StandaloneCluster(Path sparkHome, Path work, int workers, List<String> sparkProps) throws Exception {
+    this.sparkProps = List.copyOf(sparkProps);
     this.sparkHome = sparkHome;
     this.work = work;
     this.port = freePort();
@@ -51,8 +58,9 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   private void start(String name, String mainClass, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-cp", sparkHome.resolve("jars") + "/*",
-        mainClass));
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m"));
+    cmd.addAll(sparkProps);
+    cmd.addAll(List.of("-cp", sparkHome.resolve("jars") + "/*", mainClass));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(work.resolve(name + ".log").toFile());
