@@ -1,6 +1,7 @@
 package io.treeprop.spark.score;
 
 import io.treeprop.core.model.Json;
+import io.treeprop.core.model.MicroBatch;
 import io.treeprop.core.model.Network;
 import io.treeprop.core.model.NetworkSpec;
 import io.treeprop.core.model.Workspace;
@@ -27,13 +28,13 @@ import scala.Function1;
 
 /**
  * Scores a DataFrame in blocks: each partition fills a {@code [block, features]} matrix from up to {@link #BLOCK}
- * rows, runs one forward pass (one sgemm per dense layer), and appends the output columns to each row. Never a
- * per-row UDF.
+ * rows (fewer when the network's {@link MicroBatch} is smaller), runs one forward pass (one sgemm per dense layer),
+ * and appends the output columns to each row. Never a per-row UDF.
  */
 public final class BlockScorer {
   /**
-   * Rows per forward pass: large enough for sgemm to run near peak on dense networks; a fixed block, not the
-   * network's {@link io.treeprop.core.model.MicroBatch}.
+   * The most rows per forward pass: large enough for sgemm to run near peak on dense networks. Networks with
+   * larger activations (images) take their {@link MicroBatch} instead.
    */
   public static final int BLOCK = 512;
 
@@ -113,7 +114,10 @@ public final class BlockScorer {
     return rows.sparkSession().internalCreateDataFrame(scored, out, false);
   }
 
-  /** Pulls up to BLOCK rows, scores them together, then hands them out one by one with the outputs appended. */
+  /**
+   * Pulls up to the workspace's capacity of rows, scores them together, then hands them out one by one with the
+   * outputs appended.
+   */
   private static final class BlockIterator implements Iterator<InternalRow> {
     private final Iterator<InternalRow> in;
     private final Network net;
@@ -124,7 +128,7 @@ public final class BlockScorer {
     private final Outputs outputs;
     private final Function1<Object, Object> toCatalyst;
     private final FeatureTransform transform;
-    private final List<InternalRow> block = new ArrayList<>(BLOCK);
+    private final List<InternalRow> block;
     private final JoinedRow joined = new JoinedRow();
     /** One row's features as doubles, reused. */
     private final double[] scratch;
@@ -134,7 +138,8 @@ public final class BlockScorer {
         int inputColumns, StructType appended, Outputs outputs, FeatureTransform transform) {
       this.in = in;
       this.net = Json.read(specJson, NetworkSpec.class, "network spec").compile();
-      this.ws = net.newWorkspace(BLOCK, false);
+      this.ws = net.newWorkspace(MicroBatch.defaults().rows(net, BLOCK), false);
+      this.block = new ArrayList<>(ws.capacity());
       this.weights = weights;
       this.featureIndex = featureIndex;
       this.inputColumns = inputColumns;
@@ -169,7 +174,7 @@ public final class BlockScorer {
       next = 0;
       int d = net.inputShape().size();
       float[] x = ws.input();
-      while (block.size() < BLOCK && in.hasNext()) {
+      while (block.size() < ws.capacity() && in.hasNext()) {
         InternalRow r = in.next();
         if (r.numFields() != inputColumns) {
           throw new IllegalStateException("a row to score has " + r.numFields() + " columns, expected "
