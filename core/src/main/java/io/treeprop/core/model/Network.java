@@ -2,7 +2,6 @@ package io.treeprop.core.model;
 
 import io.treeprop.core.param.ParamLayout;
 import io.treeprop.core.layer.Layer;
-import io.treeprop.core.layer.LayerSpec;
 import io.treeprop.core.layer.Sequence;
 import io.treeprop.core.random.Seeds;
 import io.treeprop.core.tensor.Shape;

@@ -1,6 +1,7 @@
 package io.treeprop.spark.score;
 
 import io.treeprop.core.model.Json;
+import io.treeprop.core.model.MicroBatch;
 import io.treeprop.core.model.Network;
 import io.treeprop.core.model.NetworkSpec;
 import io.treeprop.core.model.Workspace;
@@ -32,13 +33,13 @@ import scala.Function1;
 
 /**
  * Scores a DataFrame in blocks: each partition fills a {@code [block, features]} matrix from up to {@link #BLOCK}
- * rows, runs one forward pass (one sgemm per dense layer), and appends the output columns to each row. Never a
- * per-row UDF.
+ * rows (fewer when the network's {@link MicroBatch} is smaller), runs one forward pass (one sgemm per dense layer),
+ * and appends the output columns to each row. Never a per-row UDF.
  */
 public final class BlockScorer {
   /**
-   * Rows per forward pass: large enough for sgemm to run near peak on dense networks; a fixed block, not the
-   * network's {@link io.treeprop.core.model.MicroBatch}.
+   * The most rows per forward pass: large enough for sgemm to run near peak on dense networks. Networks with
+   * larger activations (images) take their {@link MicroBatch} instead.
    */
   public static final int BLOCK = 512;
 
@@ -132,7 +133,7 @@ public final class BlockScorer {
   }
 
   /**
-   * Pulls up to BLOCK rows, scores them together, then hands them out one by one with the outputs appended.
+   * Pulls up to the workspace's capacity of rows (a micro-batch, at most BLOCK), scores them together, then hands them out one by one with the outputs appended.
    *
    * @param <T> the row type: Spark's internal rows (batch) or {@code Row}s (streams)
    */
@@ -145,7 +146,7 @@ public final class BlockScorer {
     private final Broadcast<Weights> weights;
     private final int inputColumns;
     private final FeatureTransform transform;
-    private final List<T> block = new ArrayList<>(BLOCK);
+    private final List<T> block;
     /** One row's features as doubles, reused. */
     final double[] scratch;
     private int next;
@@ -154,7 +155,8 @@ public final class BlockScorer {
         Outputs outputs, FeatureTransform transform) {
       this.in = in;
       this.net = Json.read(specJson, NetworkSpec.class, "network spec").compile();
-      this.ws = net.newWorkspace(BLOCK, false);
+      this.ws = net.newWorkspace(MicroBatch.defaults().rows(net, BLOCK), false);
+      this.block = new ArrayList<>(ws.capacity());
       this.weights = weights;
       this.featureIndex = featureIndex;
       this.inputColumns = inputColumns;
@@ -201,7 +203,7 @@ public final class BlockScorer {
       next = 0;
       int d = net.inputShape().size();
       float[] x = ws.input();
-      while (block.size() < BLOCK && in.hasNext()) {
+      while (block.size() < ws.capacity() && in.hasNext()) {
         T r = in.next();
         if (columns(r) != inputColumns) {
           throw new IllegalStateException("a row to score has " + columns(r) + " columns, expected "

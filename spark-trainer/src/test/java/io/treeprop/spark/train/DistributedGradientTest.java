@@ -2,6 +2,7 @@ package io.treeprop.spark.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.treeprop.core.layer.BatchNormSpec;
 import io.treeprop.core.loss.Losses;
 import io.treeprop.core.model.Model;
 import io.treeprop.core.model.Network;
@@ -52,5 +53,32 @@ class DistributedGradientTest {
       assertEquals(expected, m.params()[i], 1e-5, "parameter " + i);
     }
     assertEquals(true, maxGrad > 1e-2, "the step must move the weights measurably, max |g| = " + maxGrad);
+  }
+
+  /**
+   * Batch norm's running mean after one full-batch step: each partition's micro-batch updates it with its own mean,
+   * and the count-weighted average of those is the update with the whole batch's mean. (The running variance
+   * averages the partitions' variances, without the between-partition part, so only one partition reproduces it.)
+   */
+  @ParameterizedTest(name = "{0} partitions")
+  @ValueSource(ints = {1, 3})
+  void batchNormRunningMeanAveragedOverPartitionsIsTheWholeBatchMean(int partitions, SparkSession spark) {
+    int n = 300;
+    Dataset<Row> df = TestData.blobs(spark, n, 6, partitions, 1).cache();
+    NetworkSpec spec = NetworkSpec.input(6).dense(5).add(new BatchNormSpec()).tanh().dense(3).softmax();
+    TrainConfig cfg = new TrainConfig(1, n, 5, new Updater(new Optimizers.Sgd(1f)), 0, null);
+    Model m = new SparkTrainer(SparkTrainConfig.of(cfg)).fit(spec, new Losses.CategoricalCrossEntropy(), df, null,
+        InputColumns.defaults());
+
+    float[][] xy = TestData.collect(df);
+    Network net = spec.compile();
+    Workspace ws = net.newWorkspace(n, false);
+    System.arraycopy(xy[0], 0, ws.input(), 0, xy[0].length);
+    net.forward(ws, net.initParams(5), net.initState(), n, true, 0L);
+    float[] whole = ws.newState();
+    for (int i = 0; i < (partitions == 1 ? whole.length : 5); i++) {
+      assertEquals(whole[i], m.state()[i], 1e-5, "state " + i);
+    }
+    assertEquals(true, Math.abs(whole[0]) > 1e-3, "the running mean must move, " + whole[0]);
   }
 }
