@@ -20,6 +20,7 @@ import io.treeprop.core.tensor.Shape;
     @JsonSubTypes.Type(value = Conv2dSpec.class, name = "conv2d"),
     @JsonSubTypes.Type(value = PoolSpec.MaxPool2d.class, name = "max_pool2d"),
     @JsonSubTypes.Type(value = PoolSpec.AvgPool2d.class, name = "avg_pool2d"),
+    @JsonSubTypes.Type(value = PoolSpec.GlobalAvgPool.class, name = "global_avg_pool"),
     @JsonSubTypes.Type(value = PoolSpec.Flatten.class, name = "flatten"),
     @JsonSubTypes.Type(value = BatchNormSpec.class, name = "batch_norm"),
     @JsonSubTypes.Type(value = ResidualSpec.class, name = "residual"),
@@ -28,7 +29,7 @@ import io.treeprop.core.tensor.Shape;
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation, LayerSpec.Dropout,
-    LayerSpec.Noise, Conv2dSpec, PoolSpec.MaxPool2d, PoolSpec.AvgPool2d, PoolSpec.Flatten, BatchNormSpec,
+    LayerSpec.Noise, Conv2dSpec, PoolSpec.MaxPool2d, PoolSpec.AvgPool2d, PoolSpec.GlobalAvgPool, PoolSpec.Flatten, BatchNormSpec,
     ResidualSpec, Conv2dTransposeSpec, PoolSpec.Upsample {
   /**
    * Compiles this spec for an input shape.

@@ -61,6 +61,27 @@ public final class PoolSpec {
     }
   }
 
+  /**
+   * The mean of each channel over the whole image, {@code [c, h, w] -> [c, 1, 1]}: {@code {"type":
+   * "global_avg_pool"}}; an average pooling whose window is the image (PyTorch's {@code AdaptiveAvgPool2d(1)}).
+   */
+  public record GlobalAvgPool() implements LayerSpec {
+    @Override
+    public Layer compile(Shape input, LayerSpec next) {
+      if (!input.isImage()) {
+        throw new IllegalArgumentException("global_avg_pool needs an image input [channels, height, width]; got "
+            + input);
+      }
+      Window whole = new Window(input.height(), input.width(), input.height(), input.width(), 0, 0);
+      return new Pool2dLayer(input, whole, Pool2dLayer.Mode.AVG);
+    }
+
+    @Override
+    public boolean transparentToInit() {
+      return true;
+    }
+  }
+
   /** Flattens an image to a vector: {@code {"type": "flatten"}}; see {@link FlattenLayer}. */
   public record Flatten() implements LayerSpec {
     @Override

@@ -34,6 +34,29 @@ class ImageLayerExactTest {
   }
 
   @Test
+  void globalAveragePoolingTakesEachChannelsMean() {
+    // two channels of a 3x3 image: 1..9 (mean 5) and 1..9 doubled (mean 10)
+    float[] x = new float[18];
+    for (int i = 0; i < 9; i++) {
+      x[i] = ONE_TO_NINE[i];
+      x[9 + i] = 2 * ONE_TO_NINE[i];
+    }
+    float[] dx = new float[18];
+    Shape in = Shape.image(2, 3, 3);
+    LayerSpec spec = io.treeprop.core.model.Json.read("{\"type\": \"global_avg_pool\"}", LayerSpec.class, "spec");
+    assertEquals(Shape.image(2, 1, 1), spec.compile(in, null).outputShape());
+    float[] y = run(spec, in, new float[0], x, new float[] {9, 18}, dx, new float[0]);
+    assertArrayEquals(new float[] {5, 10}, y, 1e-6f);
+    for (int i = 0; i < 9; i++) {
+      assertEquals(1f, dx[i], 1e-6f, "dy / 9 to every pixel of channel 0");
+      assertEquals(2f, dx[9 + i], 1e-6f);
+    }
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> spec.compile(Shape.vector(4), null));
+    assertTrue(e.getMessage().startsWith("global_avg_pool needs an image input"), e.getMessage());
+  }
+
+  @Test
   void convolutionOfAThreeByThreeImageWithStrideAndPadding() {
     // W = [[1, 0], [0, -1]], b = 0.5: y = x[top-left] - x[bottom-right] + 0.5
     float[] params = {1, 0, 0, -1, 0.5f};

@@ -39,6 +39,8 @@ class ImageLayerGradientTest {
         Arguments.of("max pool 3 stride 2 padding 1", new NetworkSpec(Shape.image(3, 7, 6),
             List.of(new PoolSpec.MaxPool2d(Size2.of(3), Size2.of(2), Size2.of(1))))),
         Arguments.of("avg pool 2", new NetworkSpec(Shape.image(2, 5, 5), List.of(new PoolSpec.AvgPool2d(2)))),
+        Arguments.of("global avg pool of a 3x4 image, then dense", new NetworkSpec(Shape.image(3, 3, 4),
+            List.of(new PoolSpec.GlobalAvgPool(), new LayerSpec.Dense(2)))),
         Arguments.of("avg pool 3 stride 2 padding 1", new NetworkSpec(Shape.image(3, 7, 6),
             List.of(new PoolSpec.AvgPool2d(Size2.of(3), Size2.of(2), Size2.of(1))))),
         Arguments.of("transposed conv 3x3 stride 2 padding 1 output padding 1", new NetworkSpec(
