@@ -25,7 +25,7 @@ public record DataSection(SourceSpec train, SourceSpec test, SourceSpec validati
 
   static final List<String> KEYS = List.of("train", "test", "validation", "validationFraction", "scaling");
   static final List<String> SOURCE_KEYS = List.of("format", "path", "labelPath", "labelColumn", "featureColumns",
-      "featuresColumn", "header", "delimiter", "numFeatures");
+      "featuresColumn", "header", "delimiter", "numFeatures", "channels", "size");
   static final List<String> SCALING_KEYS = List.of("type", "factor");
   static final List<String> SCALING_TYPES = List.of("none", "factor", "standardize");
 
@@ -94,8 +94,10 @@ public record DataSection(SourceSpec train, SourceSpec test, SourceSpec validati
     boolean header = n.optBoolean("header", false);
     String delimiter = n.optString("delimiter");
     int numFeatures = n.optInt("numFeatures", 0);
+    int channels = n.optInt("channels", 0);
+    List<Integer> size = n.optIntList("size", "[height, width], e.g. [28, 28]");
     return n.build(() -> new SourceSpec(format, path, labelPath, labelColumn, featureColumns, featuresColumn, header,
-        delimiter, numFeatures));
+        delimiter, numFeatures, channels, size, SourceSpec.IMAGES.equalsIgnoreCase(format)));
   }
 
   private static ScalingSpec scaling(Node n) {
@@ -134,6 +136,10 @@ public record DataSection(SourceSpec train, SourceSpec test, SourceSpec validati
     }
     if (s.format().equals(SourceSpec.LIBSVM)) {
       m.put("numFeatures", s.numFeatures());
+    }
+    if (s.format().equals(SourceSpec.IMAGES)) {
+      m.put("channels", s.channels());
+      putIfSet(m, "size", s.size());
     }
     return m;
   }

@@ -60,7 +60,7 @@ class JobConfigErrorsTest {
         + "one of validation_loss, validation_accuracy, train_loss, got the string \"validation_lossx\"");
     minimalFails("model.layers = {type = dense}", "model.layers: expected a list");
     minimalFails("model.layers = [dense]", "model.layers[0]: expected an object with a type (one of dense, "
-        + "activation, dropout, noise), got the string \"dense\"");
+        + "activation, dropout, noise, conv2d, ", "got the string \"dense\"");
     minimalFails("model.loss = 5", "model.loss: expected an object with a type (one of mse, mae, ", "got the number 5");
   }
 
@@ -116,7 +116,7 @@ class JobConfigErrorsTest {
   void dataSourceRulesComeFromTheSourceSpecWithThePathInFront() {
     minimalFails("data.train.labelPath = labels", "data.train: csv data: option labelPath applies only to idx data");
     minimalFails("data.train.format = json", "data.train: data format \"json\" is not supported; use one of [idx, "
-        + "libsvm, csv, parquet]");
+        + "libsvm, csv, parquet, images]");
     minimalFails("data.test { format = csv, path = t.csv, header = true }", "data.test has no labels; set labelPath "
         + "(idx) or labelColumn (csv, parquet)");
   }
