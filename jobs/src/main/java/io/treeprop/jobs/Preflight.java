@@ -55,6 +55,10 @@ final class Preflight {
    * @param mapping the training label mapping, null for regression
    */
   static SourceData sameAsTraining(String key, SourceData data, SourceData train, LabelMapping mapping) {
+    if (data.shape() != null && train.shape() != null && !data.shape().equals(train.shape())) {
+      throw new IllegalArgumentException(key + ": " + data.description() + " holds images of shape " + data.shape()
+          + " but the training data's are " + train.shape() + "; give both the same channels and size");
+    }
     if (data.features() != train.features()) {
       throw new IllegalArgumentException(key + ": " + data.description() + " has " + data.features() + " features "
           + "per row but the training data has " + train.features() + "; both must have the same columns");

@@ -137,7 +137,10 @@ final class TrainCommand implements Callable<Integer> {
     SourceData train = DataSource.read(spark, cfg.data().train());
     System.out.printf("data: %,d rows of %d features from %s%n", train.rows(), train.features(),
         train.description());
-    NetworkSpec network = cfg.network(train.features());
+    NetworkSpec network = cfg.network(train.features(), train.shape());
+    if (cfg.model().input() == null && train.shape() != null) {
+      System.out.println("model input: " + network.input() + " (the data's image shape)");
+    }
     LabelMapping mapping = null;
     if (loss.task() != Loss.Task.REGRESSION) {
       mapping = LabelMapping.fit(train);

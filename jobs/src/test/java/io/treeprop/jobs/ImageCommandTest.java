@@ -87,6 +87,38 @@ class ImageCommandTest {
   }
 
   @Test
+  void aCnnTakesItsInputShapeFromTheImages() throws Exception {
+    imageFolder(tmp.resolve("train"), 16, 4, true);
+    imageFolder(tmp.resolve("test"), 10, 5, true);
+    String model = tmp.resolve("model").toString();
+    String job = conf(tmp, model, "{type = conv2d, filters = 4, kernel = 3}, {type = activation, function = relu}, "
+        + "{type = max_pool2d, kernel = 2}, {type = flatten}, {type = dense, units = 2}, "
+        + "{type = activation, function = softmax}", "");
+    Cli.Result train = Cli.run("train", job);
+    assertEquals(0, train.code(), train.toString());
+    assertTrue(train.out().contains("model input: [1, 8, 8] (the data's image shape)"), train.toString());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("test accuracy ([0-9.]+) on 20 rows")
+        .matcher(train.out());
+    assertTrue(m.find(), train.toString());
+    assertTrue(Double.parseDouble(m.group(1)) > 0.9, train.toString());
+    Cli.Result inspect = Cli.run("inspect", "--model", model);
+    assertTrue(inspect.out().contains("[1, 8, 8]"), inspect.toString());
+  }
+
+  @Test
+  void aCnnOnVectorDataAsksForTheInputShape() throws Exception {
+    Path csv = Files.writeString(tmp.resolve("d.csv"), "y,a,b,c,d\n0,1,2,3,4\n1,4,3,2,1\n");
+    Cli.Result r = Cli.run("train", Cli.job(tmp, "cnn.conf", """
+        data { train { format = csv, header = true, path = "%s", labelColumn = y } }
+        model { layers = [{type = conv2d, filters = 2, kernel = 1}, {type = flatten}, {type = dense, units = 2},
+          {type = activation, function = softmax}], loss = categorical_cross_entropy }
+        output.model = "%s"
+        """.formatted(csv, tmp.resolve("m"))));
+    assertEquals(1, r.code(), r.toString());
+    assertTrue(r.err().contains("set model.input = [channels, height, width]"), r.err());
+  }
+
+  @Test
   void imageOptionsAreOnlyForImages() throws Exception {
     Cli.Result r = Cli.run("train", Cli.job(tmp, "bad.conf", """
         data { train { format = csv, path = x.csv, labelColumn = y, size = [8, 8] } }

@@ -65,7 +65,7 @@ public record SourceSpec(String format, String path, String labelPath, String la
           + "or 0 (as the first image)");
     }
     if (size != null) {
-      if (size.size() != 2 || size.contains(null) || size.get(0) < 1 || size.get(1) < 1) {
+      if (size.size() != 2 || size.stream().anyMatch(n -> n == null || n < 1)) {
         throw new IllegalArgumentException("images data: size " + size + " must be [height, width], both positive");
       }
       size = List.copyOf(size);
