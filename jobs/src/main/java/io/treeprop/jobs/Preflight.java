@@ -70,6 +70,26 @@ final class Preflight {
     }
   }
 
+  /**
+   * {@code data.classNames} (when given) names each class of a numeric label mapping, one name per class.
+   *
+   * @throws IllegalArgumentException for names of string labels (they are names already), or another count
+   */
+  static void classNames(List<String> names, LabelMapping mapping, SourceData train) {
+    if (names == null) {
+      return;
+    }
+    if (!mapping.numeric()) {
+      throw new IllegalArgumentException("data.classNames: the labels of " + train.description() + " are names "
+          + "already " + shown(mapping.labels()) + "; classNames is for numeric labels (e.g. IDX), remove it");
+    }
+    if (names.size() != mapping.size()) {
+      throw new IllegalArgumentException("data.classNames lists " + names.size() + " names but "
+          + train.description() + " has " + mapping.size() + " classes " + shown(mapping.labels()) + "; give one "
+          + "name per class, in label order");
+    }
+  }
+
   private static String shown(List<String> labels) {
     if (labels.size() <= SHOWN) {
       return "(" + String.join(", ", labels) + ")";
