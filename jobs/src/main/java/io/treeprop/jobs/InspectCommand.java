@@ -41,6 +41,9 @@ final class InspectCommand implements Callable<Integer> {
     if (mapping.isPresent()) {
       System.out.println("classes " + mapping.get().labels() + (mapping.get().numeric() ? " (numbers)" : "")
           + ": probability columns in this order; score predicts these labels");
+      if (!m.labels().isEmpty() && !m.labels().equals(mapping.get().labels())) {
+        System.out.println("class names " + m.labels() + ": what reports call them");
+      }
     } else if (!m.labels().isEmpty()) {
       System.out.println("labels " + m.labels());
     }

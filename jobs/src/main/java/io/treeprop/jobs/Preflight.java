@@ -55,6 +55,10 @@ final class Preflight {
    * @param mapping the training label mapping, null for regression
    */
   static SourceData sameAsTraining(String key, SourceData data, SourceData train, LabelMapping mapping) {
+    if (data.shape() != null && train.shape() != null && !data.shape().equals(train.shape())) {
+      throw new IllegalArgumentException(key + ": " + data.description() + " holds images of shape " + data.shape()
+          + " but the training data's are " + train.shape() + "; give both the same channels and size");
+    }
     if (data.features() != train.features()) {
       throw new IllegalArgumentException(key + ": " + data.description() + " has " + data.features() + " features "
           + "per row but the training data has " + train.features() + "; both must have the same columns");
@@ -63,6 +67,26 @@ final class Preflight {
       return mapping == null ? DataSource.numericLabels(data) : mapping.apply(data);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code data.classNames} (when given) names each class of a numeric label mapping, one name per class.
+   *
+   * @throws IllegalArgumentException for names of string labels (they are names already), or another count
+   */
+  static void classNames(List<String> names, LabelMapping mapping, SourceData train) {
+    if (names == null) {
+      return;
+    }
+    if (!mapping.numeric()) {
+      throw new IllegalArgumentException("data.classNames: the labels of " + train.description() + " are names "
+          + "already " + shown(mapping.labels()) + "; classNames is for numeric labels (e.g. IDX), remove it");
+    }
+    if (names.size() != mapping.size()) {
+      throw new IllegalArgumentException("data.classNames lists " + names.size() + " names but "
+          + train.description() + " has " + mapping.size() + " classes " + shown(mapping.labels()) + "; give one "
+          + "name per class, in label order");
     }
   }
 

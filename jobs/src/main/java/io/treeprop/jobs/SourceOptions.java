@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
  * the model's training data was read ({@link TrainingSource}).
  */
 final class SourceOptions {
-  @Option(names = "--format", description = "idx, libsvm, csv or parquet (default: from the file name: .csv, "
-      + ".libsvm/.svm, *-ubyte[.gz] for idx, .parquet; else the training data's format).")
+  @Option(names = "--format", description = "idx, libsvm, csv, parquet or images (default: from the file name: "
+      + ".csv, .libsvm/.svm, *-ubyte[.gz] for idx, .parquet; else the training data's format).")
   String format;
 
   @Option(names = "--labels", paramLabel = "PATH", description = "idx: the labels file.")
@@ -30,11 +30,19 @@ final class SourceOptions {
   @Option(names = "--delimiter", description = "csv: the field separator (default: the training data's, else ,).")
   String delimiter;
 
+  @Option(names = "--channels", description = "images: 1 (grey) or 3 (colour) (default: the model's input "
+      + "channels).")
+  Integer channels;
+
+  @Option(names = "--size", split = ",", paramLabel = "H,W", description = "images: resize every image to H×W "
+      + "pixels (default: the model's input height and width).")
+  java.util.List<Integer> size;
+
   /** The spec of the data at {@code path} for {@code model}; {@code labelled}: evaluation needs labels. */
   SourceSpec spec(String path, Model model, boolean labelled) {
     TrainingSource.Given given = new TrainingSource.Given(format, labels, labelColumn, featuresColumn, header,
-        delimiter);
+        delimiter, channels, size);
     return TrainingSource.resolve(path, given, TrainingSource.fromMetadata(model.metadata()).orElse(null),
-        model.network().inputShape().size(), labelled);
+        model.network().inputShape(), labelled);
   }
 }

@@ -137,11 +137,15 @@ final class TrainCommand implements Callable<Integer> {
     SourceData train = DataSource.read(spark, cfg.data().train());
     System.out.printf("data: %,d rows of %d features from %s%n", train.rows(), train.features(),
         train.description());
-    NetworkSpec network = cfg.network(train.features());
+    NetworkSpec network = cfg.network(train.features(), train.shape());
+    if (cfg.model().input() == null && train.shape() != null) {
+      System.out.println("model input: " + network.input() + " (the data's image shape)");
+    }
     LabelMapping mapping = null;
     if (loss.task() != Loss.Task.REGRESSION) {
       mapping = LabelMapping.fit(train);
       Preflight.classes(mapping, loss, network.compile().outputShape().size(), train, System.err);
+      Preflight.classNames(cfg.data().classNames(), mapping, train);
     }
     // the test and validation data are read and checked before the first step, so none of it fails after training
     phases.next("checking", "checking the classes, the test and validation data and fitting the scaling");
@@ -202,7 +206,7 @@ final class TrainCommand implements Callable<Integer> {
     return mapping == null ? DataSource.numericLabels(scaled) : mapping.apply(scaled);
   }
 
-  /** Scaling, label mapping (and class names), how the data was read and the effective job config. */
+  /** Scaling, label mapping (and class names: data.classNames, else the labels), how the data was read and the effective job config. */
   @SuppressWarnings("unchecked")
   private static Model withMetadata(Model m, JobConfig cfg, Scaling scaling, LabelMapping mapping,
       TrainingSource source) {
@@ -213,7 +217,8 @@ final class TrainCommand implements Callable<Integer> {
     if (mapping != null) {
       meta.putAll(mapping.toMetadata());
       int outputs = m.network().outputShape().size();
-      labels = mapping.size() == outputs ? mapping.labels() : List.of();
+      List<String> names = cfg.data().classNames() != null ? cfg.data().classNames() : mapping.labels();
+      labels = mapping.size() == outputs ? names : List.of();
     }
     try {
       meta.put("job", Json.mapper().readValue(cfg.render(), Map.class));

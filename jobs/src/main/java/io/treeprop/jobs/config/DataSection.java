@@ -15,17 +15,20 @@ import java.util.Map;
  * @param validationFraction share of the training rows held out for validation, in [0, 0.5]; must be 0 when
  *     {@code validation} is given
  * @param scaling the feature scaling, fitted on the training data
+ * @param classNames names of the classes in label order (class {@code i} is the {@code i}-th label by value, e.g.
+ *     label 6 of Fashion-MNIST is "Shirt"), shown in reports; null to show the labels themselves
  */
 public record DataSection(SourceSpec train, SourceSpec test, SourceSpec validation, double validationFraction,
-    ScalingSpec scaling) {
+    ScalingSpec scaling, List<String> classNames) {
   public static final double DEFAULT_VALIDATION_FRACTION = 0;
   /** The largest share of the training rows that may be held out for validation. */
   public static final double MAX_VALIDATION_FRACTION = 0.5;
   public static final ScalingSpec DEFAULT_SCALING = new ScalingSpec.None();
 
-  static final List<String> KEYS = List.of("train", "test", "validation", "validationFraction", "scaling");
+  static final List<String> KEYS = List.of("train", "test", "validation", "validationFraction", "scaling",
+      "classNames");
   static final List<String> SOURCE_KEYS = List.of("format", "path", "labelPath", "labelColumn", "featureColumns",
-      "featuresColumn", "header", "delimiter", "numFeatures");
+      "featuresColumn", "header", "delimiter", "numFeatures", "channels", "size");
   static final List<String> SCALING_KEYS = List.of("type", "factor");
   static final List<String> SCALING_TYPES = List.of("none", "factor", "standardize");
 
@@ -48,6 +51,17 @@ public record DataSection(SourceSpec train, SourceSpec test, SourceSpec validati
     if (scaling == null) {
       scaling = DEFAULT_SCALING;
     }
+    if (classNames != null) {
+      if (classNames.isEmpty() || classNames.stream().anyMatch(n -> n == null || n.isBlank())) {
+        throw new IllegalArgumentException("data.classNames " + classNames + " must list one non-blank name per "
+            + "class, in label order");
+      }
+      if (new java.util.HashSet<>(classNames).size() != classNames.size()) {
+        throw new IllegalArgumentException("data.classNames " + classNames + " names a class twice; each name "
+            + "must be different");
+      }
+      classNames = List.copyOf(classNames);
+    }
   }
 
   static DataSection read(Node data) {
@@ -57,7 +71,8 @@ public record DataSection(SourceSpec train, SourceSpec test, SourceSpec validati
     SourceSpec validation = source(data.optObject("validation", SOURCE_KEYS));
     double fraction = data.optDouble("validationFraction", DEFAULT_VALIDATION_FRACTION);
     ScalingSpec scaling = scaling(data.optObject("scaling", SCALING_KEYS));
-    return data.build(() -> new DataSection(train, test, validation, fraction, scaling), "data");
+    List<String> classNames = data.optStringList("classNames");
+    return data.build(() -> new DataSection(train, test, validation, fraction, scaling, classNames), "data");
   }
 
   /** The section as plain values, every default written out. */
@@ -72,6 +87,7 @@ public record DataSection(SourceSpec train, SourceSpec test, SourceSpec validati
     } else {
       m.put("scaling", scaling instanceof ScalingSpec.None ? "none" : "standardize");
     }
+    putIfSet(m, "classNames", classNames);
     return m;
   }
 
@@ -94,8 +110,10 @@ public record DataSection(SourceSpec train, SourceSpec test, SourceSpec validati
     boolean header = n.optBoolean("header", false);
     String delimiter = n.optString("delimiter");
     int numFeatures = n.optInt("numFeatures", 0);
+    int channels = n.optInt("channels", 0);
+    List<Integer> size = n.optIntList("size", "[height, width], e.g. [28, 28]");
     return n.build(() -> new SourceSpec(format, path, labelPath, labelColumn, featureColumns, featuresColumn, header,
-        delimiter, numFeatures));
+        delimiter, numFeatures, channels, size, SourceSpec.IMAGES.equalsIgnoreCase(format)));
   }
 
   private static ScalingSpec scaling(Node n) {
@@ -134,6 +152,10 @@ public record DataSection(SourceSpec train, SourceSpec test, SourceSpec validati
     }
     if (s.format().equals(SourceSpec.LIBSVM)) {
       m.put("numFeatures", s.numFeatures());
+    }
+    if (s.format().equals(SourceSpec.IMAGES)) {
+      m.put("channels", s.channels());
+      putIfSet(m, "size", s.size());
     }
     return m;
   }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.treeprop.core.model.Json;
 import io.treeprop.core.model.NetworkSpec;
+import io.treeprop.core.tensor.Shape;
 import io.treeprop.core.optim.Updater;
 import io.treeprop.core.train.TrainConfig;
 import io.treeprop.spark.train.SparkTrainConfig;
@@ -97,7 +98,16 @@ public record JobConfig(DataSection data, ModelSection model, TrainingSection tr
 
   /** The network for training data with {@code features} features per row. */
   public NetworkSpec network(int features) {
-    return model.network(features);
+    return model.network(features, null);
+  }
+
+  /**
+   * The network for training data with {@code features} features per row of the given shape (null: vectors).
+   *
+   * @see ModelSection#network(int, Shape)
+   */
+  public NetworkSpec network(int features, Shape shape) {
+    return model.network(features, shape);
   }
 
   /**

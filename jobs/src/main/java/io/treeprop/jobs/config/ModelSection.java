@@ -34,8 +34,10 @@ public record ModelSection(Shape input, List<LayerSpec> layers, Loss loss) {
           + String.join(", ", CoreJson.typeNames(Loss.class)));
     }
     layers = List.copyOf(layers);
-    // Without an input shape the outputs are still known when a dense layer fixes them.
-    if (input != null || layers.stream().anyMatch(l -> l instanceof LayerSpec.Dense)) {
+    // Without an input shape the outputs are still known when a dense layer fixes them; layers that need an image
+    // are checked once the data gives its shape.
+    if (input != null || layers.stream().anyMatch(l -> l instanceof LayerSpec.Dense)
+        && layers.stream().allMatch(ModelSection::takesVectors)) {
       check(input != null ? input : Shape.vector(1), layers, loss);
     }
   }
@@ -52,13 +54,39 @@ public record ModelSection(Shape input, List<LayerSpec> layers, Loss loss) {
    *     layers do not fit the loss
    */
   public NetworkSpec network(int features) {
-    Shape in = input != null ? input : Shape.vector(features);
+    return network(features, null);
+  }
+
+  /**
+   * The network for data with {@code features} features per row, each row of {@code shape} when the data knows
+   * it (IDX images {@code [1, 28, 28]}, image folders {@code [c, h, w]}): without {@code model.input} the network
+   * takes that shape, else a vector of {@code features}.
+   *
+   * @throws IllegalArgumentException when {@code input} is set and does not hold {@code features} values, or the
+   *     layers do not fit the input or the loss
+   */
+  public NetworkSpec network(int features, Shape shape) {
+    Shape in = input != null ? input : shape != null ? shape : Shape.vector(features);
     if (in.size() != features) {
       throw new IllegalArgumentException("model.input " + in + " takes " + in.size() + " values per row, but the "
           + "data has " + features + " features; fix model.input or leave it out to take the data's count");
     }
-    check(in, layers, loss);
+    try {
+      check(in, layers, loss);
+    } catch (IllegalArgumentException e) {
+      if (input != null || shape != null || layers.stream().allMatch(ModelSection::takesVectors)) {
+        throw e;
+      }
+      throw new IllegalArgumentException(e.getMessage() + "; the data gives vectors of " + features + " features, "
+          + "not images: set model.input = [channels, height, width]", e);
+    }
     return new NetworkSpec(in, layers);
+  }
+
+  /** Whether a layer works on any input shape (a dense layer takes the flattened input). */
+  private static boolean takesVectors(LayerSpec l) {
+    return l instanceof LayerSpec.Dense || l instanceof LayerSpec.Activation || l instanceof LayerSpec.Dropout
+        || l instanceof LayerSpec.Noise;
   }
 
   static ModelSection read(Node model) {

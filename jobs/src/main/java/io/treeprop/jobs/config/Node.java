@@ -206,6 +206,26 @@ final class Node {
     return out;
   }
 
+  /** A list of integers, or null when absent. */
+  List<Integer> optIntList(String key, String hint) {
+    ConfigValue v = value(key);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof ConfigList list)) {
+      throw wrongType(key, hint);
+    }
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      Object u = list.get(i).unwrapped();
+      if (!(u instanceof Integer n)) {
+        throw error(key, "element " + i + " is " + describe(list.get(i)) + "; expected " + hint);
+      }
+      out.add(n);
+    }
+    return out;
+  }
+
   /**
    * An object of scalar settings flattened to dotted keys, so that {@code conf { spark.executor.memory = 4g }} and
    * {@code conf { "spark.executor.memory" = 4g }} both give {@code spark.executor.memory -> 4g}; empty when absent.

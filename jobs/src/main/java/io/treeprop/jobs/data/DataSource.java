@@ -53,6 +53,7 @@ public final class DataSource {
       case SourceSpec.IDX -> IdxSource.read(spark, spec);
       case SourceSpec.CSV -> CsvSource.read(spark, spec);
       case SourceSpec.LIBSVM -> libsvm(spark, spec);
+      case SourceSpec.IMAGES -> images(spark, spec);
       default -> parquet(spark, spec);
     };
   }
@@ -80,6 +81,28 @@ public final class DataSource {
           + "class names use a classification loss)");
     }
     return data.withFrame(f.withColumn(LABEL, number));
+  }
+
+  /**
+   * An image folder: the frame holds {@value SourceData#FEATURES} (and the class folder's name as
+   * {@value SourceData#LABEL}); the input, which scores carry through, holds the file's {@value ImageFolders#PATH}
+   * (and label), not the pixels.
+   */
+  private static SourceData images(SparkSession spark, SourceSpec spec) {
+    int[] size = spec.size() == null ? null : new int[] {spec.size().get(0), spec.size().get(1)};
+    ImageFolders.Images images = ImageFolders.read(spark, spec.path(), spec.channels(), size, spec.classFolders());
+    Dataset<Row> f = images.frame();
+    int[] s = images.shape();
+    List<Column> frame = new ArrayList<>(List.of(f.col(FEATURES)));
+    List<Column> input = new ArrayList<>(List.of(f.col(ImageFolders.PATH)));
+    if (spec.classFolders()) {
+      frame.add(f.col(LABEL));
+      input.add(f.col(LABEL));
+    }
+    input.add(f.col(FEATURES).as(SourceData.HIDDEN_FEATURES));
+    return new SourceData(f.select(frame.toArray(Column[]::new)), images.rows(), s[0] * s[1] * s[2],
+        images.description(), null, f.select(input.toArray(Column[]::new)), SourceData.HIDDEN_FEATURES,
+        io.treeprop.core.tensor.Shape.image(s[0], s[1], s[2]));
   }
 
   private static SourceData libsvm(SparkSession spark, SourceSpec spec) {

@@ -2,6 +2,7 @@ package io.treeprop.jobs.data;
 
 import io.treeprop.core.data.IdxReader;
 import io.treeprop.core.data.IdxReader.IdxArray;
+import io.treeprop.core.tensor.Shape;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -68,8 +69,10 @@ final class IdxSource {
     Broadcast<byte[][]> data = jsc.broadcast(chunks.toArray(new byte[0][]));
     List<Integer> ids = java.util.stream.IntStream.range(0, chunks.size()).boxed().toList();
     JavaRDD<Row> rows = jsc.parallelize(ids, slices).flatMap(i -> decode(data.value()[i], d, labeled));
+    // [count, rows, cols] images are one-channel pictures; other ranks stay plain vectors
+    Shape shape = images.dims().length == 3 ? Shape.image(1, images.dims()[1], images.dims()[2]) : null;
     return new SourceData(spark.createDataFrame(rows, schema(labeled)), images.count(), d,
-        "idx data at " + spec.path());
+        "idx data at " + spec.path(), null, null, null, shape);
   }
 
   private static IdxArray load(SparkSession spark, String path, String what) {

@@ -1,5 +1,6 @@
 package io.treeprop.jobs.data;
 
+import io.treeprop.core.tensor.Shape;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -25,9 +26,11 @@ import org.apache.spark.sql.Row;
  *     in {@code inputFeatures}; {@code frame} itself when null
  * @param inputFeatures the vector column of {@code input} holding the features: a column of the source, or
  *     {@value #HIDDEN_FEATURES} added by the reader (then dropped from scores)
+ * @param shape the shape of each row's features when the source knows it ({@code [1, rows, cols]} for IDX
+ *     images, {@code [channels, height, width]} for image folders), else null
  */
 public record SourceData(Dataset<Row> frame, long rows, int features, String description,
-    List<String> featureColumns, Dataset<Row> input, String inputFeatures) {
+    List<String> featureColumns, Dataset<Row> input, String inputFeatures, Shape shape) {
   public static final String FEATURES = "features";
   public static final String LABEL = "label";
   /** The vector column a reader adds to {@link #input} when the source has none of its own. */
@@ -45,11 +48,21 @@ public record SourceData(Dataset<Row> frame, long rows, int features, String des
       input = frame;
       inputFeatures = FEATURES;
     }
+    if (shape != null && shape.size() != features) {
+      throw new IllegalArgumentException(description + ": the shape " + shape + " does not hold " + features
+          + " features");
+    }
+  }
+
+  /** Data of a source that does not know its rows' shape. */
+  public SourceData(Dataset<Row> frame, long rows, int features, String description, List<String> featureColumns,
+      Dataset<Row> input, String inputFeatures) {
+    this(frame, rows, features, description, featureColumns, input, inputFeatures, null);
   }
 
   /** Data whose frame is all there is (features, an optional label). */
   public SourceData(Dataset<Row> frame, long rows, int features, String description) {
-    this(frame, rows, features, description, null, null, null);
+    this(frame, rows, features, description, null, null, null, null);
   }
 
   /** Whether the frame has a {@value #LABEL} column. */
@@ -59,6 +72,6 @@ public record SourceData(Dataset<Row> frame, long rows, int features, String des
 
   /** The same data set with a transformed frame (same rows and feature count); the input is kept as read. */
   public SourceData withFrame(Dataset<Row> transformed) {
-    return new SourceData(transformed, rows, features, description, featureColumns, input, inputFeatures);
+    return new SourceData(transformed, rows, features, description, featureColumns, input, inputFeatures, shape);
   }
 }

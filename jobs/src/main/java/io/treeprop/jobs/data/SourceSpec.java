@@ -13,8 +13,9 @@ import java.util.Set;
  * <p>Options that do not apply to the format are errors rather than being ignored, so that a misplaced option
  * in a job config is found, not silently dropped.
  *
- * @param format {@code idx}, {@code libsvm}, {@code csv} or {@code parquet} (case-insensitive, stored lower-case)
- * @param path the images file (idx) or the data file, directory or glob (other formats)
+ * @param format {@code idx}, {@code libsvm}, {@code csv}, {@code parquet} or {@code images} (case-insensitive,
+ *     stored lower-case)
+ * @param path the images file (idx), the root folder (images) or the data file, directory or glob (other formats)
  * @param labelPath idx only: the labels file; null for unlabelled images (scoring)
  * @param labelColumn csv and parquet: the label column; null for unlabelled data (scoring). Without a CSV header
  *     the columns are named like Spark names them: {@code _c0, _c1, ...}
@@ -24,14 +25,21 @@ import java.util.Set;
  * @param header csv only: whether the first line of each file names the columns
  * @param delimiter csv only: the field separator; null means {@link #DEFAULT_DELIMITER}
  * @param numFeatures libsvm only: the vector size; 0 infers it from the largest index in the data
+ * @param channels images only: 1 (grey) or 3 (colour) to convert every image to, 0 to take the first image's
+ * @param size images only: {@code [height, width]} to resize every image to; null to require one size
+ * @param classFolders images only: whether the images sit in one folder per class (labelled: training,
+ *     evaluation) or anywhere under the root (unlabelled: scoring)
  */
 public record SourceSpec(String format, String path, String labelPath, String labelColumn,
-    List<String> featureColumns, String featuresColumn, boolean header, String delimiter, int numFeatures) {
+    List<String> featureColumns, String featuresColumn, boolean header, String delimiter, int numFeatures,
+    int channels, List<Integer> size, boolean classFolders) {
   public static final String IDX = "idx";
   public static final String LIBSVM = "libsvm";
   public static final String CSV = "csv";
   public static final String PARQUET = "parquet";
-  public static final List<String> FORMATS = List.of(IDX, LIBSVM, CSV, PARQUET);
+  /** A directory of PNG/JPEG/BMP/GIF images with one subfolder per class ({@link ImageFolders}). */
+  public static final String IMAGES = "images";
+  public static final List<String> FORMATS = List.of(IDX, LIBSVM, CSV, PARQUET, IMAGES);
   public static final String DEFAULT_DELIMITER = ",";
 
   public SourceSpec {
@@ -49,6 +57,19 @@ public record SourceSpec(String format, String path, String labelPath, String la
     notFor(format, "header", header, CSV);
     notFor(format, "delimiter", delimiter != null, CSV);
     notFor(format, "numFeatures", numFeatures != 0, LIBSVM);
+    notFor(format, "channels", channels != 0, IMAGES);
+    notFor(format, "size", size != null, IMAGES);
+    notFor(format, "classFolders", classFolders, IMAGES);
+    if (channels != 0 && channels != 1 && channels != 3) {
+      throw new IllegalArgumentException("images data: channels (" + channels + ") must be 1 (grey), 3 (colour) "
+          + "or 0 (as the first image)");
+    }
+    if (size != null) {
+      if (size.size() != 2 || size.stream().anyMatch(n -> n == null || n < 1)) {
+        throw new IllegalArgumentException("images data: size " + size + " must be [height, width], both positive");
+      }
+      size = List.copyOf(size);
+    }
     if (labelPath != null && labelPath.isBlank()) {
       throw new IllegalArgumentException("idx data: labelPath is blank; give the labels file or leave it out");
     }
@@ -79,6 +100,23 @@ public record SourceSpec(String format, String path, String labelPath, String la
       throw new IllegalArgumentException("libsvm data: numFeatures is " + numFeatures + "; it must be positive, "
           + "or 0 to infer it from the data");
     }
+  }
+
+  /** The spec of the first formats, which have no image options. */
+  public SourceSpec(String format, String path, String labelPath, String labelColumn, List<String> featureColumns,
+      String featuresColumn, boolean header, String delimiter, int numFeatures) {
+    this(format, path, labelPath, labelColumn, featureColumns, featuresColumn, header, delimiter, numFeatures, 0,
+        null, IMAGES.equalsIgnoreCase(format));
+  }
+
+  /**
+   * An image folder ({@link ImageFolders}).
+   *
+   * @param size {@code [height, width]}, or null
+   * @param classFolders false to read unlabelled images anywhere under {@code root}
+   */
+  public static SourceSpec images(String root, int channels, List<Integer> size, boolean classFolders) {
+    return new SourceSpec(IMAGES, root, null, null, null, null, false, null, 0, channels, size, classFolders);
   }
 
   /** IDX images and (optionally null) labels, e.g. Fashion-MNIST's {@code t10k-*-ubyte.gz}. */
@@ -112,6 +150,7 @@ public record SourceSpec(String format, String path, String labelPath, String la
     return switch (format) {
       case IDX -> labelPath != null;
       case LIBSVM -> true;
+      case IMAGES -> classFolders;
       default -> labelColumn != null;
     };
   }
@@ -146,6 +185,6 @@ public record SourceSpec(String format, String path, String labelPath, String la
   /** The same options for another path (a file of a watched directory). */
   public SourceSpec withPath(String other) {
     return new SourceSpec(format, other, labelPath, labelColumn, featureColumns, featuresColumn, header, delimiter,
-        numFeatures);
+        numFeatures, channels, size, classFolders);
   }
 }

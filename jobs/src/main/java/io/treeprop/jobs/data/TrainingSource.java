@@ -2,6 +2,7 @@ package io.treeprop.jobs.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.treeprop.core.model.Json;
+import io.treeprop.core.tensor.Shape;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,7 +59,19 @@ public record TrainingSource(String format, boolean header, String delimiter, St
 
   /** What the command line says about new data; null where it says nothing. */
   public record Given(String format, String labels, String labelColumn, String featuresColumn, Boolean header,
-      String delimiter) {}
+      String delimiter, Integer channels, List<Integer> size) {
+    /** Without image options. */
+    public Given(String format, String labels, String labelColumn, String featuresColumn, Boolean header,
+        String delimiter) {
+      this(format, labels, labelColumn, featuresColumn, header, delimiter, null, null);
+    }
+  }
+
+  /** {@link #resolve(String, Given, TrainingSource, Shape, boolean)} for a model taking vectors of this size. */
+  public static SourceSpec resolve(String path, Given given, TrainingSource trained, int modelFeatures,
+      boolean labelled) {
+    return resolve(path, given, trained, Shape.vector(modelFeatures), labelled);
+  }
 
   /**
    * The source spec of new data for a model: what the command line gives, the rest from how the model's training
@@ -66,14 +79,17 @@ public record TrainingSource(String format, boolean header, String delimiter, St
    * delimiter: given, else the training CSV's. Label column (only when {@code labelled}): given, else the
    * training data's. Feature columns: the training data's by name when both sides name their columns (a CSV with
    * a header, or Parquet), or both are CSVs without a header (names {@code _c0, _c1, ...}, by position). LIBSVM:
-   * {@code numFeatures} is the model's input size.
+   * {@code numFeatures} is the model's input size. Image folders: channels and size given, else the model's input
+   * shape's when it is an image (so new images are converted and resized to what the model takes), else as the
+   * first image; labelled images sit in class folders, unlabelled ones anywhere under the root.
    *
    * @param trained how the model's training data was read, or null when the model does not say
-   * @param modelFeatures the model's input size
+   * @param modelInput the model's input shape
    * @param labelled whether the data must have labels (evaluate) or may lack them (score)
    */
-  public static SourceSpec resolve(String path, Given given, TrainingSource trained, int modelFeatures,
+  public static SourceSpec resolve(String path, Given given, TrainingSource trained, Shape modelInput,
       boolean labelled) {
+    int modelFeatures = modelInput.size();
     String format = given.format() != null ? given.format() : infer(path);
     if (format == null) {
       format = trained != null ? trained.format() : SourceSpec.PARQUET;
@@ -103,8 +119,20 @@ public record TrainingSource(String format, boolean header, String delimiter, St
         features = null;
       }
     }
+    if (format.equals(SourceSpec.IMAGES)) {
+      return images(path, given, modelInput, labelled);
+    }
     return new SourceSpec(format, path, given.labels(), label, features, featuresColumn, header, delimiter,
         format.equals(SourceSpec.LIBSVM) ? modelFeatures : 0);
+  }
+
+  private static SourceSpec images(String path, Given given, Shape modelInput, boolean labelled) {
+    boolean image = modelInput.isImage();
+    int channels = given.channels() != null ? given.channels() : image ? modelInput.channels() : 0;
+    List<Integer> size = given.size() != null ? given.size()
+        : image ? List.of(modelInput.height(), modelInput.width()) : null;
+    return new SourceSpec(SourceSpec.IMAGES, path, given.labels(), given.labelColumn(), null, given.featuresColumn(),
+        Boolean.TRUE.equals(given.header()), given.delimiter(), 0, channels, size, labelled);
   }
 
   /** The format a file name says, or null: {@code .csv}, {@code .libsvm}/{@code .svm}, {@code *-ubyte[.gz]}. */

@@ -37,6 +37,9 @@ class ExampleConfigsTest {
         c.data().test());
     assertNull(c.data().validation());
     assertEquals(new ScalingSpec.Factor(1 / 255.0), c.data().scaling());
+    assertEquals(10, c.data().classNames().size());
+    assertEquals("Shirt", c.data().classNames().get(6));
+    assertEquals("Ankle boot", c.data().classNames().get(9));
     assertEquals(NetworkSpec.input(784).dense(256).relu().dense(128).relu().dense(10).softmax(), c.network(784));
     assertEquals(new Losses.CategoricalCrossEntropy(), c.model().loss());
     assertEquals(Loss.Task.MULTICLASS, c.model().task());

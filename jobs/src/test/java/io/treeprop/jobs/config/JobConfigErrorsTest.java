@@ -116,7 +116,7 @@ class JobConfigErrorsTest {
   void dataSourceRulesComeFromTheSourceSpecWithThePathInFront() {
     minimalFails("data.train.labelPath = labels", "data.train: csv data: option labelPath applies only to idx data");
     minimalFails("data.train.format = json", "data.train: data format \"json\" is not supported; use one of [idx, "
-        + "libsvm, csv, parquet]");
+        + "libsvm, csv, parquet, images]");
     minimalFails("data.test { format = csv, path = t.csv, header = true }", "data.test has no labels; set labelPath "
         + "(idx) or labelColumn (csv, parquet)");
   }

@@ -41,6 +41,7 @@ class IdxSourceTest {
         write("lab", new int[] {3}, LABELS, gzip)));
     assertEquals(3, d.rows());
     assertEquals(6, d.features());
+    assertEquals(io.treeprop.core.tensor.Shape.image(1, 2, 3), d.shape(), "rows x cols images are [1, rows, cols]");
     Fixtures.assertRows(new double[][] {{0, 1, 2, 3, 4, 5}, {255, 128, 127, 10, 20, 30}, {6, 7, 8, 9, 200, 11}},
         Fixtures.features(d));
     assertEquals(List.of(9.0, 0.0, 200.0), Fixtures.labels(d));
@@ -74,6 +75,7 @@ class IdxSourceTest {
     assertFalse(d.labeled());
     assertEquals(List.of(SourceData.FEATURES), List.of(d.frame().columns()));
     assertEquals(3, Fixtures.features(d).length);
+    assertEquals(null, d.shape(), "[count, n] items are vectors");
   }
 
   @Test

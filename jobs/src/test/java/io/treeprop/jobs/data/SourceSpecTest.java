@@ -25,7 +25,7 @@ class SourceSpecTest {
   @Test
   void unknownFormatAndMissingPathAreNamed() {
     fails(() -> new SourceSpec("json", "p", null, null, null, null, false, null, 0),
-        "data format \"json\" is not supported; use one of [idx, libsvm, csv, parquet]");
+        "data format \"json\" is not supported; use one of [idx, libsvm, csv, parquet, images]");
     fails(() -> SourceSpec.libsvm(" ", 0), "libsvm data: the path is required");
   }
 
