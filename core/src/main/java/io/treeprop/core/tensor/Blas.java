@@ -68,10 +68,9 @@ public final class Blas {
       choice = launcher != null && !launcher.isBlank() ? launcher
           : user != null && !user.isBlank() ? OpenBlasKernels.CORETYPE + "=" + user + " from the environment"
           : "OpenBLAS's own pick";
-      String better = OpenBlasKernels.coreTypeFor(cpu.level());
-      if (kernels != null && better != null
-          && OpenBlasKernels.levelOf(kernels).compareTo(cpu.level()) < 0
-          && OpenBlasKernels.levelOf(kernels) != CpuFeatures.Level.UNKNOWN) {
+      // the launchers' rule, asked as if nobody had chosen: would it force better kernels than these?
+      String better = kernels == null ? null : OpenBlasKernels.decide(cpu, null, kernels).coreType();
+      if (better != null) {
         warning = String.format("OpenBLAS runs its %s (%s) kernels on this %s processor, sgemm %.0f GFLOP/s: start "
             + "this JVM with %s=%s in its environment (executors: --conf spark.executorEnv.%s=%s) for several "
             + "times the speed; bin/treeprop and bin/benchmark do it by themselves", kernels,
