@@ -135,7 +135,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<Object>, Iterator<Obj
       } else {
         // Spark's authentication is on: prove the secret, then seal every message (Sealing)
         byte[] nonce = Sealing.nonce();
-        DataOutputStream hello = new DataOutputStream(socket.getOutputStream());
+        DataOutputStream hello = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
         Wire.writeSealedHello(hello, sealing, attempt, worker.block.partition, nonce);
         byte[] reply = new DataInputStream(socket.getInputStream()).readNBytes(Sealing.NONCE);
         if (reply.length != Sealing.NONCE) {

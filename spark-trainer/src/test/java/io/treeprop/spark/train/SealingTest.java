@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -71,10 +72,11 @@ class SealingTest {
     try (TcpDoor door = new TcpDoor("127.0.0.1", 2, TOKEN, 1 << 16, driver)) {
       try (Socket stranger = new Socket("127.0.0.1", door.port());
           Socket plain = new Socket("127.0.0.1", door.port())) {
-        Wire.writeSealedHello(new DataOutputStream(stranger.getOutputStream()), Sealing.of("guess", TOKEN), 1, 0,
-            Sealing.nonce());
+        // each hello in one write, as a task sends it: the door may close a stranger before reading it all
+        Wire.writeSealedHello(new DataOutputStream(new BufferedOutputStream(stranger.getOutputStream())),
+            Sealing.of("guess", TOKEN), 1, 0, Sealing.nonce());
         // the token (which the task closure carries) is not enough without the secret
-        Wire.writeHello(new DataOutputStream(plain.getOutputStream()), TOKEN, 1, 1);
+        Wire.writeHello(new DataOutputStream(new BufferedOutputStream(plain.getOutputStream())), TOKEN, 1, 1);
         assertNull(door.next(1, 1500));
       }
       try (Socket task = new Socket("127.0.0.1", door.port())) {
