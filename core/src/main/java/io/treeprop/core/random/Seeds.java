@@ -43,6 +43,15 @@ public final class Seeds {
     return firstRow == 0 ? batchSeed : derive(batchSeed, firstRow);
   }
 
+  /**
+   * The seed partition {@code p} of a data-parallel run uses where a single-JVM run uses {@code seed}: the seed
+   * itself for partition 0 and {@code derive(seed, p)} for the others, so a Spark run with one partition draws the
+   * local trainer's shuffles and dropout masks.
+   */
+  public static long partition(long seed, int p) {
+    return p == 0 ? seed : derive(seed, p);
+  }
+
   /** A uniform float in [0, 1) from a counter: {@code uniform(seed, i)} for element {@code i} of a stream. */
   public static float uniform(long seed, long i) {
     return (mix(seed + i * 0x9E3779B97F4A7C15L) >>> 40) * 0x1.0p-24f;

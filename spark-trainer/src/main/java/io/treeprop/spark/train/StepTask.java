@@ -18,7 +18,7 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * The executor side of one step (the {@code seqOp} of {@code treeAggregate}): partition {@code p} shuffles its
- * rows with {@code rng(seed, SHUFFLE, epoch, p)}, takes slice {@code [⌊s·n_p/S⌋, ⌊(s+1)·n_p/S⌋)} of that order and
+ * rows with {@code rng(partition(derive(seed, SHUFFLE, epoch), p))} (the local trainer's shuffle for partition 0), takes slice {@code [⌊s·n_p/S⌋, ⌊(s+1)·n_p/S⌋)} of that order and
  * adds the gradient of its loss sum. A pure function of the broadcast weights and the block: a retried task
  * recomputes exactly the same contribution.
  */
@@ -91,7 +91,7 @@ final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
 
   /** The shuffled order of block {@code b}'s rows in {@code epoch}. */
   static int[] permutation(Block b, long seed, int epoch) {
-    return LocalTrainer.permutation(b.rows, Seeds.derive(seed, Seeds.SHUFFLE, epoch, b.partition));
+    return LocalTrainer.permutation(b.rows, Seeds.partition(Seeds.derive(seed, Seeds.SHUFFLE, epoch), b.partition));
   }
 
   /**
@@ -124,7 +124,7 @@ final class StepTask implements Function2<StepAggregate, Block, StepAggregate> {
       int m = MicroBatch.start(n, chunk, j + 1) - k;
       rows.gather(order, from + k, m, ws.input(), y, w);
       objective.accumulateGradient(ws, params, state, y, w, m,
-          Seeds.derive(seed, Seeds.DROPOUT, globalStep, b.partition, k), g, stats);
+          Seeds.microBatch(Seeds.partition(Seeds.derive(seed, globalStep), b.partition), k), g, stats);
       acc.addState(ws.newState(), m);
     }
     acc.addGradient(g);
