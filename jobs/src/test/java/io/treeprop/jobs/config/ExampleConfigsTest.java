@@ -54,6 +54,34 @@ class ExampleConfigsTest {
     }
   }
 
+  /**
+   * The CNN and residual examples take the MLP example's data, scaling, class names and optimizer by include, the
+   * input shape from the IDX images, and compile to the networks their comments describe.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "fashion-mnist-cnn.conf, fashion-mnist-cnn, 421834, 2, 1",
+      "fashion-mnist-resnet.conf, fashion-mnist-resnet, 108522, 7, 1"})
+  void fashionMnistCnnExamplesIncludeTheMlpsDataAndCompile(String file, String out, int params, int batchNorms,
+      int dropouts) {
+    JobConfig c = example(file);
+    JobConfig mlp = example("fashion-mnist-mlp.conf");
+    assertEquals(mlp.data(), c.data());
+    assertEquals(mlp.training().optimizer(), c.training().optimizer());
+    assertEquals(mlp.training().schedule(), c.training().schedule());
+    assertEquals(List.of(12, 128, 42L), List.of(c.training().epochs(), c.training().batchSize(), c.training().seed()));
+    NetworkSpec spec = c.network(784, io.treeprop.core.tensor.Shape.image(1, 28, 28));
+    assertEquals(io.treeprop.core.tensor.Shape.image(1, 28, 28), spec.input());
+    io.treeprop.core.model.Network net = spec.compile();
+    assertEquals(params, net.initParams(1).length, "parameter count");
+    assertEquals(io.treeprop.core.tensor.Shape.vector(10), net.outputShape());
+    String json = io.treeprop.core.model.Json.writeCompact(spec);
+    assertEquals(batchNorms, json.split("\"batch_norm\"", -1).length - 1, json);
+    assertEquals(dropouts, json.split("\"dropout\"", -1).length - 1, json);
+    assertEquals(new OutputSection("out/" + out + "/model", "out/" + out + "/report", "out/" + out + "/metrics.jsonl",
+        false), c.output());
+  }
+
   @Test
   void fashionMnistCosineSpansTheWholeRun() {
     TrainConfig t = example("fashion-mnist-mlp.conf").toTrainConfig(60_000);
