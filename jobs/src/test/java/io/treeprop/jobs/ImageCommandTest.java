@@ -84,6 +84,43 @@ class ImageCommandTest {
       String file = f[0].substring(f[0].lastIndexOf('/') + 1);
       assertEquals(file.substring(0, file.indexOf('-')), f[1], "the file's class predicted: " + line);
     }
+
+    // images landing in a watched folder: each scored once, with its path, as batch scoring scores it
+    Path incoming = Files.createDirectories(tmp.resolve("incoming"));
+    for (String f : List.of("bright-0.png", "dark-0.png", "bright-1.png", "dark-1.png")) {
+      Files.copy(tmp.resolve("new").resolve(f), incoming.resolve(f));
+    }
+    Path streamed = tmp.resolve("streamed");
+    String[] stream = {"score", "--model", model, "--input", incoming.toString(), "--output", streamed.toString(),
+        "--output-format", "csv", "--stream", "--checkpoint", tmp.resolve("cp").toString(), "--once"};
+    Cli.Result first = Cli.run(stream);
+    assertEquals(0, first.code(), first.toString());
+    for (String f : List.of("bright-2.png", "dark-2.png")) {
+      Files.copy(tmp.resolve("new").resolve(f), incoming.resolve(f));
+    }
+    Cli.Result second = Cli.run(stream);
+    assertEquals(0, second.code(), second.toString());
+    java.util.Map<String, String> batchScores = new java.util.HashMap<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      batchScores.put(f[0].substring(f[0].lastIndexOf('/') + 1), line.substring(line.indexOf(',') + 1));
+    }
+    List<String> rows = new java.util.ArrayList<>();
+    try (var batches = Files.list(streamed)) {
+      for (Path b : batches.filter(p -> p.getFileName().toString().startsWith("batch=")).sorted().toList()) {
+        List<String> part = Cli.csvLines(b);
+        assertEquals("path,prediction,probability_bright,probability_dark,source_file", part.get(0));
+        rows.addAll(part.subList(1, part.size()));
+      }
+    }
+    assertEquals(6, rows.size(), "4 images, then 2 more, each once: " + rows);
+    for (String line : rows) {
+      String[] f = line.split(",");
+      String file = f[0].substring(f[0].lastIndexOf('/') + 1);
+      assertTrue(f[4].endsWith("/" + file), "source_file names the image: " + line);
+      assertEquals(batchScores.get(file), line.substring(line.indexOf(',') + 1, line.lastIndexOf(',')),
+          "streamed as batch-scored: " + line);
+    }
   }
 
   @Test
