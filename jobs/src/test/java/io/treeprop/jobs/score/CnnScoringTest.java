@@ -64,16 +64,20 @@ class CnnScoringTest {
         .collectAsList();
     assertEquals(3000, ml.size());
     assertEquals(3000, job.size());
-    for (Row r : ml) {
+    float[] features = new float[3000 * D];
+    for (int i = 0; i < ml.size(); i++) {
+      Row r = ml.get(i);
       Row j = job.get(r.getLong(0));
       assertEquals(r.getDouble(1), j.getDouble(1), "prediction of row " + r.getLong(0));
       assertEquals(r.get(2), j.get(2), "probabilities of row " + r.getLong(0));
       double[] v = ((Vector) j.get(3)).toArray();
-      float[] f = new float[D];
       for (int k = 0; k < D; k++) {
-        f[k] = (float) v[k];
+        features[i * D + k] = (float) v[k];
       }
-      assertEquals(core.predictClasses(f, 1)[0], (int) j.getDouble(1), "the core model's class, row " + r.getLong(0));
+    }
+    int[] classes = core.predictClasses(features, 3000);
+    for (int i = 0; i < ml.size(); i++) {
+      assertEquals(classes[i], (int) ml.get(i).getDouble(1), "the core model's class, row " + ml.get(i).getLong(0));
     }
     test.unpersist();
   }

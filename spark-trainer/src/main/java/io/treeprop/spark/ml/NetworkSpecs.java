@@ -24,7 +24,7 @@ import org.apache.spark.sql.types.StructType;
  */
 final class NetworkSpecs {
   /** Stands in for a missing {@code input} so the layers can be parsed; never compiled. */
-  private static final String PLACEHOLDER_INPUT = "[1]";
+  private static final int PLACEHOLDER_INPUT = 1;
 
   private NetworkSpecs() {}
 
@@ -119,7 +119,7 @@ final class NetworkSpecs {
     boolean hasInput = obj.has("input") && !obj.get("input").isNull();
     ObjectNode full = obj.deepCopy();
     if (!hasInput) {
-      full.set("input", Json.read(PLACEHOLDER_INPUT, JsonNode.class, "placeholder"));
+      full.putArray("input").add(PLACEHOLDER_INPUT);
     }
     NetworkSpec spec;
     try {
