@@ -21,6 +21,11 @@ public final class FashionMnistFrames {
   private FashionMnistFrames() {}
 
   public static Dataset<Row> load(SparkSession spark, boolean train, int partitions) throws IOException {
+    return load(spark, train, partitions, Integer.MAX_VALUE);
+  }
+
+  /** The first {@code limit} images of the training or test set. */
+  public static Dataset<Row> load(SparkSession spark, boolean train, int partitions, int limit) throws IOException {
     String prefix = train ? "train" : "t10k";
     Path images = DIR.resolve(prefix + "-images-idx3-ubyte.gz");
     Path labels = DIR.resolve(prefix + "-labels-idx1-ubyte.gz");
@@ -29,8 +34,9 @@ public final class FashionMnistFrames {
     IdxReader.IdxArray x = IdxReader.read(images);
     IdxReader.IdxArray y = IdxReader.read(labels);
     int d = x.itemSize();
-    List<Row> rows = new ArrayList<>(x.count());
-    for (int i = 0; i < x.count(); i++) {
+    int n = Math.min(limit, x.count());
+    List<Row> rows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
       double[] v = new double[d];
       for (int j = 0; j < d; j++) {
         v[j] = (x.data()[i * d + j] & 0xFF) / 255.0;

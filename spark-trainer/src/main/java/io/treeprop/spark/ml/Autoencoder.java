@@ -5,7 +5,6 @@ import io.treeprop.core.layer.LayerSpec;
 import io.treeprop.core.layer.NoiseLayer;
 import io.treeprop.core.loss.Loss;
 import io.treeprop.core.model.Model;
-import io.treeprop.core.model.Json;
 import io.treeprop.core.model.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,12 +127,11 @@ public final class Autoencoder extends Estimator<AutoencoderModel>
         throw new IllegalArgumentException("noise (" + getNoise() + ") builds a noise layer into the hiddenLayers "
             + "network; with networkSpec put a {\"type\": \"noise\"} layer in the spec instead");
       }
-      NetworkSpec spec = Json.read(getNetworkSpec(), NetworkSpec.class, "networkSpec");
-      int in = spec.input().size();
+      NetworkSpec spec = NetworkSpecs.network(this, d, getFeaturesCol());
       int out = spec.compile().outputShape().size();
-      if (in != d || out != d) {
-        throw new IllegalArgumentException("networkSpec takes " + in + " inputs and reconstructs " + out
-            + " values; an autoencoder of the \"" + getFeaturesCol() + "\" column needs both to be " + d);
+      if (out != d) {
+        throw new IllegalArgumentException("networkSpec reconstructs " + out + " values; an autoencoder of the \""
+            + getFeaturesCol() + "\" column needs " + d);
       }
       return spec;
     }
@@ -191,6 +189,7 @@ public final class Autoencoder extends Estimator<AutoencoderModel>
   @Override
   public StructType transformSchema(StructType schema) {
     Columns.requireVector(schema, getFeaturesCol(), "features");
+    NetworkSpecs.check(this, schema, getFeaturesCol());
     return AutoencoderModel.outputSchema(schema, this, -1, -1);
   }
 

@@ -32,6 +32,31 @@ final class Columns {
   }
 
   /**
+   * The vector size the schema records for {@code col} (an {@code ml_attr} attribute group); -1 when it records
+   * none, or {@code col} is missing or not a vector (Spark's own column checks say so).
+   */
+  static int vectorSize(org.apache.spark.sql.types.StructType schema, String col) {
+    if (!java.util.Arrays.asList(schema.fieldNames()).contains(col)
+        || !schema.apply(col).dataType().equals(org.apache.spark.ml.linalg.SQLDataTypes.VectorType())) {
+      return -1;
+    }
+    return org.apache.spark.ml.attribute.AttributeGroup.fromStructField(schema.apply(col)).size();
+  }
+
+  /**
+   * Fails when the schema says (in its {@code ml_attr} metadata) that {@code col} holds vectors of another size
+   * than the model's {@code input}; a column without a recorded size is checked row by row as it is scored.
+   */
+  static void requireSize(org.apache.spark.sql.types.StructType schema, String col, io.treeprop.core.tensor.Shape
+      input) {
+    int size = vectorSize(schema, col);
+    if (size >= 0 && size != input.size()) {
+      throw new IllegalArgumentException("the features column \"" + col + "\" holds vectors of " + size
+          + " numbers; the model takes " + input.size() + (input.isImage() ? " (an image " + input + ")" : ""));
+    }
+  }
+
+  /**
    * A vector column's field; {@code size >= 0} puts the size in its metadata (an {@code ml_attr} attribute group,
    * what {@code VectorAssembler} and {@code VectorSizeHint} read), as Spark's own models do for their outputs.
    */

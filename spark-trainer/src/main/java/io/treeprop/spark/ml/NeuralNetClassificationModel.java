@@ -110,6 +110,7 @@ public final class NeuralNetClassificationModel
 
   @Override
   public StructType transformSchema(StructType schema) {
+    Columns.requireSize(schema, getFeaturesCol(), core.network().inputShape());
     return super.transformSchema(schema);
   }
 

@@ -12,6 +12,7 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A feed-forward neural-network classifier trained data-parallel by Treeprop: hidden dense layers with an
@@ -74,9 +75,16 @@ public final class NeuralNetClassifier
     int classes = Math.max(2, getNumClasses(dataset, MAX_CLASSES));
     int features = Columns.numFeatures(dataset, getFeaturesCol());
     ActivationFunction head = loss.fusedActivation();
-    NetworkSpec spec = Training.network(this, features, classes, head);
+    NetworkSpec spec = Training.network(this, features, getFeaturesCol(), classes, head);
     Model core = Training.fit(this, dataset, getFeaturesCol(), getLabelCol(), spec, loss);
     return new NeuralNetClassificationModel(uid, core);
+  }
+
+  /** Spark's checks of the columns, and the network params against the features column (see NetworkSpecs). */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    NetworkSpecs.check(this, schema, getFeaturesCol());
+    return super.transformSchema(schema);
   }
 
   @Override

@@ -27,6 +27,10 @@ public interface NeuralNetParams extends Params {
     return defs().networkSpec;
   }
 
+  default IntArrayParam inputShape() {
+    return defs().inputShape;
+  }
+
   default Param<String> loss() {
     return defs().loss;
   }
@@ -113,6 +117,10 @@ public interface NeuralNetParams extends Params {
 
   default String getNetworkSpec() {
     return getOrDefault(networkSpec());
+  }
+
+  default int[] getInputShape() {
+    return (int[]) getOrDefault(inputShape());
   }
 
   default String getLoss() {

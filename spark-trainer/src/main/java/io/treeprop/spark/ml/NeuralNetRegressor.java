@@ -72,6 +72,7 @@ public final class NeuralNetRegressor extends Regressor<Vector, NeuralNetRegress
 
   @Override
   public StructType transformSchema(StructType schema) {
+    NetworkSpecs.check(this, schema, getFeaturesCol());
     if (!isVector(schema, getLabelCol())) {
       return super.transformSchema(schema);
     }
@@ -93,7 +94,7 @@ public final class NeuralNetRegressor extends Regressor<Vector, NeuralNetRegress
     }
     int features = Columns.numFeatures(dataset, getFeaturesCol());
     int outputs = outputs(dataset, getLabelCol());
-    NetworkSpec spec = Training.network(this, features, outputs, null);
+    NetworkSpec spec = Training.network(this, features, getFeaturesCol(), outputs, null);
     Model core = Training.fit(this, dataset, getFeaturesCol(), getLabelCol(), spec, loss);
     return new NeuralNetRegressionModel(uid, core);
   }

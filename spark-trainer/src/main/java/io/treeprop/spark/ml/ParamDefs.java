@@ -21,6 +21,7 @@ public final class ParamDefs implements java.io.Serializable {
   public final IntArrayParam hiddenLayers;
   public final Param<String> activation;
   public final Param<String> networkSpec;
+  public final IntArrayParam inputShape;
   public final Param<String> loss;
   public final DoubleParam dropout;
   public final Param<String> optimizer;
@@ -49,7 +50,11 @@ public final class ParamDefs implements java.io.Serializable {
         + String.join(", ", ACTIVATIONS.stream().sorted().toList()), ParamValidators.inArray(
             ACTIVATIONS.toArray(new String[0])));
     networkSpec = new Param<>(uid, "networkSpec", "a full network spec as JSON (treeprop NetworkSpec); when set "
-        + "it replaces hiddenLayers/activation/dropout", valid(x -> true));
+        + "it replaces hiddenLayers/activation/dropout; its input may be left out (then inputShape, or the "
+        + "features' vector size); checked when set", valid(NetworkSpecs::validOnSet));
+    inputShape = new IntArrayParam(owner, "inputShape", "[channels, height, width] of the images the features "
+        + "vectors hold, NCHW (each > 0); empty for plain vectors", ints(a -> a.length == 0
+            || a.length == 3 && java.util.Arrays.stream(a).allMatch(n -> n > 0)));
     loss = new Param<>(uid, "loss", "the loss as a name (e.g. mse, mae, smooth_l1, categorical_cross_entropy, "
         + "margin) or a treeprop Loss JSON", valid(x -> x != null && !x.isBlank()));
     dropout = new DoubleParam(uid, "dropout", "dropout rate after each hidden activation, in [0, 1)",
@@ -123,6 +128,7 @@ public final class ParamDefs implements java.io.Serializable {
     owner.setDefault(hiddenLayers, defaultHidden);
     owner.setDefault(activation, "relu");
     owner.setDefault(networkSpec, "");
+    owner.setDefault(inputShape, new int[0]);
     owner.setDefault(loss, defaultLoss);
     owner.setDefault(dropout, 0.0);
     owner.setDefault(optimizer, "adam");

@@ -15,8 +15,25 @@ public interface Setters<T extends NeuralNetParams> extends NeuralNetParams {
     return self();
   }
 
+  /**
+   * A network spec as JSON; checked at once (malformed JSON, unknown keys, and the layers' shapes when the spec has
+   * an input).
+   *
+   * @throws IllegalArgumentException naming networkSpec and the problem
+   */
   default T setNetworkSpec(String json) {
     set(networkSpec(), json);
+    return self();
+  }
+
+  /** A network spec, stored as its compact JSON; checked as {@link #setNetworkSpec(String)}. */
+  default T setNetworkSpec(io.treeprop.core.model.NetworkSpec spec) {
+    return setNetworkSpec(io.treeprop.core.model.Json.writeCompact(spec));
+  }
+
+  /** {@code [channels, height, width]}: the features vectors are NCHW images of this shape; none to unset. */
+  default T setInputShape(int... shape) {
+    set(inputShape(), shape);
     return self();
   }
 

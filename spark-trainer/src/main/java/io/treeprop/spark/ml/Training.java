@@ -31,19 +31,22 @@ final class Training {
 
   private Training() {}
 
-  /** The network from {@code networkSpec}, or hidden layers + activation + dropout, then {@code head}. */
-  static NetworkSpec network(NeuralNetParams p, int inputs, int outputs, ActivationFunction outputActivation) {
-    if (!p.getNetworkSpec().isBlank()) {
-      NetworkSpec spec = Json.read(p.getNetworkSpec(), NetworkSpec.class, "networkSpec");
-      int in = spec.input().size();
-      int out = spec.compile().outputShape().size();
-      if (in != inputs || out != outputs) {
-        throw new IllegalArgumentException("networkSpec takes " + in + " inputs and gives " + out + " outputs; the "
-            + "data has " + inputs + " features and needs " + outputs + " outputs");
+  /**
+   * The network from {@code networkSpec} (its input left out: {@code inputShape}, or the features' size), or
+   * hidden layers + activation + dropout on {@code inputShape} (or a vector), then {@code head}.
+   */
+  static NetworkSpec network(NeuralNetParams p, int inputs, String featuresCol, int outputs,
+      ActivationFunction outputActivation) {
+    NetworkSpec user = NetworkSpecs.network(p, inputs, featuresCol);
+    if (user != null) {
+      int out = user.compile().outputShape().size();
+      if (out != outputs) {
+        throw new IllegalArgumentException("networkSpec gives " + out + " outputs; the data needs " + outputs
+            + " (its label column's classes or targets)");
       }
-      return spec;
+      return user;
     }
-    NetworkSpec spec = NetworkSpec.input(inputs);
+    NetworkSpec spec = new NetworkSpec(NetworkSpecs.input(p, inputs, featuresCol), java.util.List.of());
     ActivationFunction act = ActivationFunction.valueOf(p.getActivation().toUpperCase(java.util.Locale.ROOT));
     for (int h : p.getHiddenLayers()) {
       spec = spec.dense(h).activation(act);
