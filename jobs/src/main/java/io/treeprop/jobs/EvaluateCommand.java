@@ -46,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
       Model m = ModelData.load(model, spark.sparkContext().hadoopConfiguration());
       SourceData labelled = DataSource.read(spark, source.spec(data, m, true));
       phases.next("evaluating", String.format("evaluating on %,d rows", labelled.rows()));
-      Evaluation.Result r = Evaluation.evaluate(spark, m, labelled, model);
+      Evaluation.Result r = Evaluation.evaluate(spark, m, labelled, model, report != null);
       System.out.println(r.headline());
       if (report != null) {
         Evaluation.write(spark, r, report, overwrite, System.out);

@@ -93,7 +93,8 @@ final class TrainCommand implements Callable<Integer> {
     System.out.println("model: " + cfg.output().model());
     if (in.test() != null) {
       phases.next("evaluating", "evaluating on the test data");
-      Evaluation.Result r = Evaluation.evaluate(spark, model, in.test(), cfg.output().model());
+      Evaluation.Result r = Evaluation.evaluate(spark, model, in.test(), cfg.output().model(),
+          cfg.output().report() != null);
       System.out.println("test " + r.headline());
       if (cfg.output().report() != null) {
         Evaluation.write(spark, r, cfg.output().report(), overwrite, System.out);

@@ -24,6 +24,9 @@ import org.apache.hadoop.fs.Path;
  * metrics.json          the metrics and the training summary ({@link ReportMetrics}), pretty JSON
  * learning-curves.png   loss (and accuracy) per epoch, when the training summary has epochs
  * confusion-matrix.png  for classifiers
+ * misclassified.png     for classifiers of images: the most confident mistakes with their true and predicted
+ *                       classes ({@link MisclassifiedImages}), when there are any
+ * misclassified.csv     the same tiles as a table: tile, row, true, predicted, probability
  * summary.txt           the headline numbers and the list of files
  * </pre>
  * Call order: {@link #builder()}, set the metrics, optionally the model's details, {@link Builder#build()}, then
@@ -44,13 +47,19 @@ public final class Report {
   public static final String LEARNING_CURVES_PNG = "learning-curves.png";
   /** The classifier's confusion matrix. */
   public static final String CONFUSION_MATRIX_PNG = "confusion-matrix.png";
+  /** The classifier's most confident mistakes on images. */
+  public static final String MISCLASSIFIED_PNG = "misclassified.png";
+  /** The tiles of {@link #MISCLASSIFIED_PNG} as a table. */
+  public static final String MISCLASSIFIED_CSV = "misclassified.csv";
   /** The headline numbers. */
   public static final String SUMMARY_TXT = "summary.txt";
 
   private final ReportMetrics metrics;
+  private final MisclassifiedImages misclassified;
 
-  private Report(ReportMetrics metrics) {
+  private Report(ReportMetrics metrics, MisclassifiedImages misclassified) {
     this.metrics = metrics;
+    this.misclassified = misclassified;
   }
 
   /** A builder for a report. */
@@ -124,9 +133,17 @@ public final class Report {
     if (metrics.classification() != null) {
       files.put(CONFUSION_MATRIX_PNG, Pictures.png(ConfusionMatrixChart.render(metrics.classification())));
     }
+    List<String> notes = new ArrayList<>();
+    if (misclassified != null && !misclassified.examples().isEmpty()) {
+      files.put(MISCLASSIFIED_PNG, Pictures.png(misclassified.render()));
+      files.put(MISCLASSIFIED_CSV, misclassified.csv());
+      notes.add(String.format(java.util.Locale.ROOT, "%s: the %d most confident of %,d misclassified test images, "
+          + "true and predicted class under each (listed in %s)", MISCLASSIFIED_PNG, misclassified.examples().size(),
+          misclassified.misclassified(), MISCLASSIFIED_CSV));
+    }
     List<String> names = new ArrayList<>(files.keySet());
     names.add(SUMMARY_TXT);
-    String text = String.join("\n", ReportText.lines(metrics, names)) + "\n";
+    String text = String.join("\n", ReportText.lines(metrics, notes, names)) + "\n";
     files.put(SUMMARY_TXT, text.getBytes(StandardCharsets.UTF_8));
     return files;
   }
@@ -181,8 +198,15 @@ public final class Report {
     private String loss;
     private String model;
     private String data;
+    private MisclassifiedImages misclassified;
 
     private Builder() {}
+
+    /** A classifier's misclassified test images, for {@code misclassified.png}. */
+    public Builder optMisclassified(MisclassifiedImages m) {
+      this.misclassified = m;
+      return this;
+    }
 
     /** The metrics of a classifier. */
     public Builder setClassification(ClassificationReport c) {
@@ -239,7 +263,7 @@ public final class Report {
       }
       String task = classification != null ? ReportMetrics.CLASSIFICATION : ReportMetrics.REGRESSION;
       return new Report(new ReportMetrics(ReportMetrics.FORMAT, ReportMetrics.VERSION, task, model, data, loss,
-          classification, regression, training));
+          classification, regression, training), misclassified);
     }
   }
 }

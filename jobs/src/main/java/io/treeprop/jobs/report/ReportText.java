@@ -13,8 +13,11 @@ final class ReportText {
 
   private ReportText() {}
 
-  /** The summary's lines; {@code files} are the report's files, listed last. */
-  static List<String> lines(ReportMetrics m, List<String> files) {
+  /**
+   * The summary's lines: the metrics, then {@code notes} (e.g. what a picture shows), the training, and last
+   * {@code files}, the report's files.
+   */
+  static List<String> lines(ReportMetrics m, List<String> notes, List<String> files) {
     List<String> l = new ArrayList<>();
     l.add("Treeprop evaluation report");
     if (m.model() != null) {
@@ -28,6 +31,7 @@ final class ReportText {
     } else {
       regression(l, m.regression());
     }
+    l.addAll(notes);
     if (m.training() != null) {
       l.add(training(m.training()));
     }
