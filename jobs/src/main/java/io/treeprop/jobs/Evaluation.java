@@ -6,10 +6,12 @@ import io.treeprop.jobs.data.DataSource;
 import io.treeprop.jobs.data.LabelMapping;
 import io.treeprop.jobs.data.SourceData;
 import io.treeprop.jobs.report.ClassificationReport;
+import io.treeprop.jobs.report.ReconstructionReport;
 import io.treeprop.jobs.report.ConfusionMatrix;
 import io.treeprop.jobs.report.RegressionReport;
 import io.treeprop.jobs.report.RegressionStats;
 import io.treeprop.jobs.report.Report;
+import io.treeprop.jobs.score.Reconstruction;
 import io.treeprop.jobs.score.Scoring;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,7 +26,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Evaluates a model on labelled data: scores it in blocks ({@link Scoring}), accumulates the confusion matrix or
  * the regression sums with one {@code treeAggregate}, and optionally writes the report; for a classifier of
- * images the report also shows its most confident mistakes ({@link Mistakes}).
+ * images the report also shows its most confident mistakes ({@link Mistakes}). An autoencoder is evaluated by its
+ * reconstruction error ({@link ReconstructionEvaluation}).
  */
 final class Evaluation {
   private Evaluation() {}
@@ -39,6 +42,16 @@ final class Evaluation {
    *     (the misclassified images) are worth collecting
    */
   static Result evaluate(SparkSession spark, Model model, SourceData raw, String modelLocation, boolean pictures) {
+    if (Reconstruction.of(model)) {
+      ReconstructionReport r = ReconstructionEvaluation.metrics(spark, model, raw);
+      Report.Builder b = Report.builder().optModel(model).optModelLocation(modelLocation)
+          .optData(raw.description()).setReconstruction(r);
+      if (pictures) {
+        b.optReconstructions(ReconstructionEvaluation.grid(model, raw));
+      }
+      return new Result(b.build(), String.format("reconstruction MSE %.6g per value on %,d rows", r.mse(),
+          r.rows()));
+    }
     if (!raw.labeled()) {
       throw new IllegalArgumentException(raw.description() + " has no labels; evaluation needs them (use score "
           + "for unlabelled data)");

@@ -27,6 +27,8 @@ import org.apache.hadoop.fs.Path;
  * misclassified.png     for classifiers of images: the most confident mistakes with their true and predicted
  *                       classes ({@link MisclassifiedImages}), when there are any
  * misclassified.csv     the same tiles as a table: tile, row, true, predicted, probability
+ * reconstruction.png    for autoencoders of images: inputs, noisy inputs and reconstructions ({@link
+ *                       ReconstructionGrid})
  * summary.txt           the headline numbers and the list of files
  * </pre>
  * Call order: {@link #builder()}, set the metrics, optionally the model's details, {@link Builder#build()}, then
@@ -51,15 +53,19 @@ public final class Report {
   public static final String MISCLASSIFIED_PNG = "misclassified.png";
   /** The tiles of {@link #MISCLASSIFIED_PNG} as a table. */
   public static final String MISCLASSIFIED_CSV = "misclassified.csv";
+  /** An autoencoder's inputs, noisy inputs and reconstructions. */
+  public static final String RECONSTRUCTION_PNG = "reconstruction.png";
   /** The headline numbers. */
   public static final String SUMMARY_TXT = "summary.txt";
 
   private final ReportMetrics metrics;
   private final MisclassifiedImages misclassified;
+  private final ReconstructionGrid reconstructions;
 
-  private Report(ReportMetrics metrics, MisclassifiedImages misclassified) {
+  private Report(ReportMetrics metrics, MisclassifiedImages misclassified, ReconstructionGrid reconstructions) {
     this.metrics = metrics;
     this.misclassified = misclassified;
+    this.reconstructions = reconstructions;
   }
 
   /** A builder for a report. */
@@ -141,6 +147,11 @@ public final class Report {
           + "true and predicted class under each (listed in %s)", MISCLASSIFIED_PNG, misclassified.examples().size(),
           misclassified.misclassified(), MISCLASSIFIED_CSV));
     }
+    if (reconstructions != null) {
+      files.put(RECONSTRUCTION_PNG, Pictures.png(reconstructions.render()));
+      notes.add(RECONSTRUCTION_PNG + ": " + reconstructions.inputs().size() + " test images, rows "
+          + String.join(", ", reconstructions.rowNames()));
+    }
     List<String> names = new ArrayList<>(files.keySet());
     names.add(SUMMARY_TXT);
     String text = String.join("\n", ReportText.lines(metrics, notes, names)) + "\n";
@@ -188,8 +199,8 @@ public final class Report {
   }
 
   /**
-   * Builds a {@link Report}: exactly one of {@link #setClassification} and {@link #setRegression} is required;
-   * the rest is optional.
+   * Builds a {@link Report}: exactly one of {@link #setClassification}, {@link #setRegression} and
+   * {@link #setReconstruction} is required; the rest is optional.
    */
   public static final class Builder {
     private ClassificationReport classification;
@@ -199,8 +210,22 @@ public final class Report {
     private String model;
     private String data;
     private MisclassifiedImages misclassified;
+    private ReconstructionReport reconstruction;
+    private ReconstructionGrid reconstructions;
 
     private Builder() {}
+
+    /** The metrics of an autoencoder. */
+    public Builder setReconstruction(ReconstructionReport r) {
+      this.reconstruction = r;
+      return this;
+    }
+
+    /** An autoencoder's test images and reconstructions, for {@code reconstruction.png}. */
+    public Builder optReconstructions(ReconstructionGrid g) {
+      this.reconstructions = g;
+      return this;
+    }
 
     /** A classifier's misclassified test images, for {@code misclassified.png}. */
     public Builder optMisclassified(MisclassifiedImages m) {
@@ -257,13 +282,15 @@ public final class Report {
      * @throws IllegalArgumentException unless exactly one kind of metrics was set
      */
     public Report build() {
-      if ((classification == null) == (regression == null)) {
-        throw new IllegalArgumentException("a report needs exactly one of classification and regression "
-            + "metrics; " + (classification == null ? "neither was" : "both were") + " set");
+      int kinds = (classification == null ? 0 : 1) + (regression == null ? 0 : 1) + (reconstruction == null ? 0 : 1);
+      if (kinds != 1) {
+        throw new IllegalArgumentException("a report needs exactly one of classification, regression and "
+            + "reconstruction metrics; " + (kinds == 0 ? "none was" : kinds + " were") + " set");
       }
-      String task = classification != null ? ReportMetrics.CLASSIFICATION : ReportMetrics.REGRESSION;
+      String task = classification != null ? ReportMetrics.CLASSIFICATION
+          : reconstruction != null ? ReportMetrics.RECONSTRUCTION : ReportMetrics.REGRESSION;
       return new Report(new ReportMetrics(ReportMetrics.FORMAT, ReportMetrics.VERSION, task, model, data, loss,
-          classification, regression, training), misclassified);
+          classification, regression, training, reconstruction), misclassified, reconstructions);
     }
   }
 }

@@ -28,6 +28,11 @@ final class ReportText {
     }
     if (m.classification() != null) {
       classification(l, m.classification());
+    } else if (m.reconstruction() != null) {
+      ReconstructionReport r = m.reconstruction();
+      l.add(f("task: reconstruction, %,d rows of %,d values", r.rows(), r.values()));
+      l.add(f("reconstruction error: MSE %.6g per value (RMSE %.6g), worst row MSE %.6g; in the scaled units the "
+          + "model was trained in, on clean inputs", r.mse(), Math.sqrt(r.mse()), r.worstRowMse()));
     } else {
       regression(l, m.regression());
     }
