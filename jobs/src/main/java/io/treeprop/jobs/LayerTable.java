@@ -76,9 +76,11 @@ final class LayerTable {
     }
   }
 
-  /** The spec's JSON type name, e.g. {@code conv2d}. */
+  /** The spec's JSON type name, e.g. {@code conv2d}; an activation's function too ({@code activation relu}). */
   private static String typeName(LayerSpec spec) {
-    return Json.mapper().valueToTree(spec).path("type").asText("?");
+    var tree = Json.mapper().valueToTree(spec);
+    String type = tree.path("type").asText("?");
+    return spec instanceof LayerSpec.Activation ? type + " " + tree.path("function").asText("") : type;
   }
 
   /** The size of every block in {@code scope} or below it. */

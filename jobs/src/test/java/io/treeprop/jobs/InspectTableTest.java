@@ -41,10 +41,10 @@ class InspectTableTest {
     NetworkSpec spec = Json.read(SPEC, NetworkSpec.class, "spec");
     List<LayerTable.Row> rows = LayerTable.rows(spec);
     List<String> expected = List.of(
-        "0|conv2d|[4, 8, 8]|40|0", "1|batch_norm|[4, 8, 8]|8|8", "2|activation|[4, 8, 8]|0|0",
+        "0|conv2d|[4, 8, 8]|40|0", "1|batch_norm|[4, 8, 8]|8|8", "2|activation relu|[4, 8, 8]|0|0",
         "3|residual|[8, 4, 4]|344|16", "  3/0|conv2d|[8, 4, 4]|296|0", "  3/1|batch_norm|[8, 4, 4]|16|16",
         "  3/shortcut|conv2d 1x1 (shortcut)|[8, 4, 4]|32|0", "4|flatten|[128]|0|0", "5|dense|[2]|258|0",
-        "6|activation|[2]|0|0");
+        "6|activation softmax|[2]|0|0");
     assertEquals(expected, rows.stream().map(r -> r.name() + "|" + r.type() + "|" + r.output() + "|" + r.params()
         + "|" + r.state()).toList());
     long topParams = rows.stream().filter(r -> !r.name().startsWith(" ")).mapToLong(LayerTable.Row::params).sum();

@@ -152,7 +152,8 @@ class MisclassifiedReportTest {
   }
 
   private static boolean tileMatches(BufferedImage grid, int i, double[] pixels, int channels) {
-    int x0 = (i % MisclassifiedImages.COLUMNS) * MisclassifiedImages.TILE_WIDTH + MisclassifiedImages.PAD;
+    int x0 = (i % MisclassifiedImages.COLUMNS) * MisclassifiedImages.TILE_WIDTH
+        + MisclassifiedImages.IMAGE_LEFT;
     int y0 = MisclassifiedImages.TITLE + (i / MisclassifiedImages.COLUMNS) * MisclassifiedImages.TILE_HEIGHT
         + MisclassifiedImages.PAD;
     int plane = SIDE * SIDE;

@@ -16,8 +16,8 @@ import java.util.Locale;
  *
  * <p>The picture: a title line of {@link #TITLE} pixels, then a grid of {@link #COLUMNS} tiles a row (fewer when
  * there are fewer images), each {@link #TILE_WIDTH} × {@link #TILE_HEIGHT}: the image in an
- * {@link ImageTiles#BOX}-pixel box {@link #PAD} pixels from the tile's corner, under it the true class and the
- * predicted one with its probability. The CSV lists the tiles in the same order (left to right, top to bottom):
+ * {@link ImageTiles#BOX}-pixel box {@link #IMAGE_LEFT} pixels from the tile's left edge and {@link #PAD} from its
+ * top, under it the true class and the predicted one with its probability. The CSV lists the tiles in the same order (left to right, top to bottom):
  * {@code tile,row,true,predicted,probability}, where {@code row} is the image's position in the evaluated data as
  * read (0-based; file order for IDX, the order {@code score} writes for image folders).
  *
@@ -38,7 +38,10 @@ public record MisclassifiedImages(List<Example> examples, long misclassified, in
   public static final int TITLE = 24;
   /** The caption's height under each image. */
   public static final int CAPTION = 28;
-  public static final int TILE_WIDTH = ImageTiles.BOX + 2 * PAD;
+  /** Wide enough for a caption such as "pred T-shirt/top 0.99". */
+  public static final int TILE_WIDTH = 128;
+  /** The image's left edge in its tile: centred. */
+  public static final int IMAGE_LEFT = (TILE_WIDTH - ImageTiles.BOX) / 2;
   public static final int TILE_HEIGHT = ImageTiles.BOX + CAPTION + 2 * PAD;
   private static final Color WRONG = new Color(0xb0, 0x1c, 0x1c);
 
@@ -81,7 +84,7 @@ public record MisclassifiedImages(List<Example> examples, long misclassified, in
         Example e = examples.get(i);
         int x = (i % COLUMNS) * TILE_WIDTH;
         int y = TITLE + (i / COLUMNS) * TILE_HEIGHT;
-        ImageTiles.draw(g, e.pixels(), channels, height, width, x + PAD, y + PAD);
+        ImageTiles.draw(g, e.pixels(), channels, height, width, x + IMAGE_LEFT, y + PAD);
         int base = y + PAD + ImageTiles.BOX + 12;
         g.setColor(Color.DARK_GRAY);
         g.drawString(fit(g.getFontMetrics(), "true " + labels.get(e.truth())), x + PAD, base);
