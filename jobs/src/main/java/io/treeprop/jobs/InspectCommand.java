@@ -44,6 +44,11 @@ final class InspectCommand implements Callable<Integer> {
           b.offset(), b.size());
     }
     System.out.printf("parameters %,d, state %,d%n", m.params().length, m.state().length);
+    if (io.treeprop.jobs.score.Reconstruction.of(m)) {
+      int e = io.treeprop.jobs.score.Reconstruction.encodingLayer(m);
+      System.out.println("task reconstruction (an autoencoder): score writes reconstruction_error"
+          + (e < 0 ? "" : " and encoding, the output of layer " + e + " " + m.network().layers().get(e).outputShape()));
+    }
     var mapping = io.treeprop.jobs.data.LabelMapping.fromMetadata(m.metadata());
     if (mapping.isPresent()) {
       System.out.println("classes " + mapping.get().labels() + (mapping.get().numeric() ? " (numbers)" : "")

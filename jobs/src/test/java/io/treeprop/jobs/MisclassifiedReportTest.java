@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.treeprop.jobs.report.MisclassifiedImages;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -178,8 +176,7 @@ class MisclassifiedReportTest {
    * Writes {@code n} 8×8 grey IDX images and labels (even rows dark around 60, label 0; odd rows bright around 190,
    * label 1), except that the rows in {@code relabelled} are bright images labelled 0.
    */
-  private static void writeIdx(Path prefix, int n, Random rnd, Set<Integer> relabelled, List<double[]> images)
-      throws Exception {
+  private static void writeIdx(Path prefix, int n, Random rnd, Set<Integer> relabelled, List<double[]> images) {
     byte[] pixels = new byte[n * SIDE * SIDE];
     byte[] labels = new byte[n];
     for (int i = 0; i < n; i++) {
@@ -194,20 +191,8 @@ class MisclassifiedReportTest {
         images.add(img);
       }
     }
-    Files.write(Path.of(prefix + "-images"), idx(new int[] {n, SIDE, SIDE}, pixels));
-    Files.write(Path.of(prefix + "-labels"), idx(new int[] {n}, labels));
-  }
-
-  private static byte[] idx(int[] dims, byte[] data) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.writeInt(0x0800 | dims.length);
-    for (int d : dims) {
-      out.writeInt(d);
-    }
-    out.write(data);
-    out.flush();
-    return bytes.toByteArray();
+    Cli.idx(Path.of(prefix + "-images"), new int[] {n, SIDE, SIDE}, pixels);
+    Cli.idx(Path.of(prefix + "-labels"), new int[] {n}, labels);
   }
 
   /** Writes {@code n} 8×8 RGB PNGs into {@code root/folder}: reddish or bluish, with noise; keeps their planes. */

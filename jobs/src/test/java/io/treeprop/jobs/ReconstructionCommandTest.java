@@ -10,8 +10,6 @@ import io.treeprop.core.model.Network;
 import io.treeprop.core.model.Workspace;
 import io.treeprop.jobs.report.ReconstructionGrid;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,6 +84,10 @@ class ReconstructionCommandTest {
       assertTrue(tileShows(grid, 0, i, test.get(i)), "the input row shows test image " + i + " as it is");
       assertFalse(tileShows(grid, 1, i, test.get(i)), "the noisy row is corrupted");
     }
+
+    Cli.Result inspect = Cli.run("inspect", "--model", model);
+    assertTrue(inspect.out().contains("task reconstruction (an autoencoder): score writes reconstruction_error and "
+        + "encoding, the output of layer 4 [2]"), inspect.toString());
 
     Cli.Result eval = Cli.run("evaluate", "--model", model, "--format", "idx", "--data",
         tmp.resolve("test-images").toString());
@@ -180,31 +182,25 @@ class ReconstructionCommandTest {
   }
 
   /** Writes train and test IDX images (no labels); returns the test images. */
-  private static List<double[]> images(Path dir, int train, int test) throws Exception {
+  private static List<double[]> images(Path dir, int train, int test) {
     Random rnd = new Random(9);
     write(dir.resolve("train-images"), train, rnd);
     return write(dir.resolve("test-images"), test, rnd);
   }
 
-  private static List<double[]> write(Path file, int n, Random rnd) throws Exception {
+  private static List<double[]> write(Path file, int n, Random rnd) {
     List<double[]> images = new ArrayList<>();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.writeInt(0x0803);
-    out.writeInt(n);
-    out.writeInt(SIDE);
-    out.writeInt(SIDE);
+    byte[] pixels = new byte[n * SIDE * SIDE];
     for (int i = 0; i < n; i++) {
       double[] img = new double[SIDE * SIDE];
       int base = rnd.nextBoolean() ? 190 : 60;
       for (int j = 0; j < img.length; j++) {
         img[j] = base + rnd.nextInt(101) - 50;
-        out.writeByte((int) img[j]);
+        pixels[i * img.length + j] = (byte) img[j];
       }
       images.add(img);
     }
-    out.flush();
-    Files.write(file, bytes.toByteArray());
+    Cli.idx(file, new int[] {n, SIDE, SIDE}, pixels);
     return images;
   }
 }
