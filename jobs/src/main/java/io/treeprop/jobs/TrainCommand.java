@@ -11,6 +11,7 @@ import io.treeprop.jobs.data.DataSource;
 import io.treeprop.jobs.data.LabelMapping;
 import io.treeprop.jobs.data.Scaling;
 import io.treeprop.jobs.data.SourceData;
+import io.treeprop.jobs.data.SourceSpec;
 import io.treeprop.jobs.data.TrainingSource;
 import io.treeprop.jobs.score.Reconstruction;
 import io.treeprop.spark.data.InputColumns;
@@ -140,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
     Loss loss = cfg.model().loss();
     phases.next("reading", "reading and checking " + DataSource.describeSpec(cfg.data().train()));
     boolean reconstruction = cfg.model().reconstruction();
-    SourceData train = features(DataSource.read(spark, cfg.data().train()), reconstruction);
+    SourceData train = features(DataSource.read(spark, forTask(cfg.data().train(), reconstruction)), reconstruction);
     System.out.printf("data: %,d rows of %d features from %s%n", train.rows(), train.features(),
         train.description());
     NetworkSpec network = cfg.network(train.features(), train.shape());
@@ -156,9 +157,10 @@ final class TrainCommand implements Callable<Integer> {
     // the test and validation data are read and checked before the first step, so none of it fails after training
     phases.next("checking", "checking the classes, the test and validation data and fitting the scaling");
     SourceData validation = cfg.data().validation() == null ? null : Preflight.sameAsTraining("data.validation",
-        features(DataSource.read(spark, cfg.data().validation()), reconstruction), train, mapping);
+        features(DataSource.read(spark, forTask(cfg.data().validation(), reconstruction)), reconstruction), train,
+        mapping);
     SourceData test = cfg.data().test() == null ? null
-        : features(DataSource.read(spark, cfg.data().test()), reconstruction);
+        : features(DataSource.read(spark, forTask(cfg.data().test(), reconstruction)), reconstruction);
     if (test != null) {
       Preflight.sameAsTraining("data.test", test, train, mapping);
     }
@@ -217,6 +219,14 @@ final class TrainCommand implements Callable<Integer> {
       return scaled;
     }
     return mapping == null ? DataSource.numericLabels(scaled) : mapping.apply(scaled);
+  }
+
+  /**
+   * An autoencoder reads image folders as {@code score} does, images anywhere under the root: it needs no classes.
+   */
+  private static SourceSpec forTask(SourceSpec s, boolean reconstruction) {
+    return reconstruction && s != null && s.format().equals(SourceSpec.IMAGES)
+        ? SourceSpec.images(s.path(), s.channels(), s.size(), false) : s;
   }
 
   /** For an autoencoder, the data without labels (an image folder's class names, IDX labels): it learns none. */

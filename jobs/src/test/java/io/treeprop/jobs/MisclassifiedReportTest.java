@@ -196,7 +196,7 @@ class MisclassifiedReportTest {
   }
 
   /** Writes {@code n} 8×8 RGB PNGs into {@code root/folder}: reddish or bluish, with noise; keeps their planes. */
-  private static void writeColours(Path root, String folder, int n, boolean red, Random rnd, List<double[]> kept)
+  static void writeColours(Path root, String folder, int n, boolean red, Random rnd, List<double[]> kept)
       throws Exception {
     Path dir = Files.createDirectories(root.resolve(folder));
     int start;

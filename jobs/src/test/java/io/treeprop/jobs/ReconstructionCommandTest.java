@@ -130,6 +130,40 @@ class ReconstructionCommandTest {
     }
   }
 
+  @Test
+  void anRgbFolderWithoutClassFoldersTrainsAnAutoencoderAndScoresByPath() throws Exception {
+    Random rnd = new Random(2);
+    MisclassifiedReportTest.writeColours(tmp.resolve("train"), "", 16, true, rnd, null);
+    MisclassifiedReportTest.writeColours(tmp.resolve("train"), "", 16, false, rnd, null);
+    MisclassifiedReportTest.writeColours(tmp.resolve("test"), "", 5, true, rnd, null);
+    Path report = tmp.resolve("report");
+    String model = tmp.resolve("model").toString();
+    Cli.Result train = Cli.run("train", Cli.job(tmp, "rgb.conf", """
+        data {
+          train { format = images, path = "%1$s/train" }
+          test { format = images, path = "%1$s/test" }
+          scaling { factor = 0.00392156862745098 }
+        }
+        model { task = reconstruction, loss = mse, layers = [{type = dense, units = 4},
+          {type = activation, function = relu}, {type = dense, units = 192}, {type = activation, function = sigmoid}] }
+        training { epochs = 3, batchSize = 8, seed = 3, partitions = 2 }
+        output { model = "%2$s", report = "%3$s", overwrite = true }
+        """.formatted(tmp, model, report)));
+    assertEquals(0, train.code(), train.toString());
+    assertTrue(train.out().contains("model input: [3, 8, 8] (the data's image shape)"), train.toString());
+    assertTrue(train.out().contains("per value on 5 rows"), train.toString());
+    BufferedImage grid = ImageIO.read(report.resolve("reconstruction.png").toFile());
+    assertEquals(ReconstructionGrid.LABEL_WIDTH + 5 * (96 + 2 * ReconstructionGrid.PAD), grid.getWidth());
+
+    Path scores = tmp.resolve("scores");
+    Cli.Result score = Cli.run("score", "--model", model, "--input", tmp.resolve("test").toString(), "--output",
+        scores.toString(), "--output-format", "csv");
+    assertEquals(0, score.code(), score.toString());
+    List<String> lines = Cli.csvLines(scores);
+    assertEquals("path,reconstruction_error", lines.get(0));
+    assertEquals(6, lines.size());
+  }
+
   private String job(String model, Path report, String layers, String extra) {
     return Cli.job(tmp, "ae.conf", """
         data {
