@@ -9,6 +9,8 @@ import io.treeprop.core.model.ModelFiles;
 import io.treeprop.core.model.Network;
 import io.treeprop.core.model.Workspace;
 import io.treeprop.jobs.report.ReconstructionGrid;
+import io.treeprop.jobs.report.ReconstructionReport;
+import io.treeprop.jobs.report.Report;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +77,11 @@ class ReconstructionCommandTest {
         assertTrue(Math.abs(Double.parseDouble(f[header.indexOf(c)])) <= 1, "a tanh output: " + line);
       }
     }
-    assertEquals(sum / 40, Double.parseDouble(jsonNumber(metrics, "mse")), 1e-9 * mse + 1e-12);
+    ReconstructionReport read = Report.read(new org.apache.hadoop.fs.Path(report.toString()),
+        new org.apache.hadoop.conf.Configuration()).reconstruction();
+    assertEquals(40, read.rows());
+    assertEquals(64, read.values());
+    assertEquals(sum / 40, read.mse(), 1e-9 * mse + 1e-12);
 
     BufferedImage grid = ImageIO.read(report.resolve("reconstruction.png").toFile());
     assertEquals(ReconstructionGrid.LABEL_WIDTH + 12 * (96 + 2 * ReconstructionGrid.PAD), grid.getWidth());
@@ -207,12 +213,6 @@ class ReconstructionCommandTest {
       }
     }
     return total / (SIDE * SIDE);
-  }
-
-  private static String jsonNumber(String json, String key) {
-    Matcher m = Pattern.compile("\"" + key + "\" : ([0-9.eE+-]+)").matcher(json);
-    assertTrue(m.find(), json);
-    return m.group(1);
   }
 
   /** Writes train and test IDX images (no labels); returns the test images. */
