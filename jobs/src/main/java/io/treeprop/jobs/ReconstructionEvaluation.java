@@ -36,7 +36,7 @@ final class ReconstructionEvaluation {
 
   private ReconstructionEvaluation() {}
 
-  /** The metrics; a one-line headline. */
+  /** Every row's reconstruction error as {@code score} computes it, averaged, and the largest, in one Spark job. */
   static ReconstructionReport metrics(SparkSession spark, Model model, SourceData data) {
     Row r = Scoring.scoreIndices(spark, model, data).agg(functions.count(functions.lit(1)),
         functions.avg(Reconstruction.ERROR), functions.max(Reconstruction.ERROR)).first();
