@@ -3,6 +3,7 @@ package io.treeprop.jobs;
 import io.treeprop.core.model.Model;
 import io.treeprop.jobs.data.DataSource;
 import io.treeprop.jobs.data.SourceData;
+import io.treeprop.jobs.score.Reconstruction;
 import io.treeprop.spark.ml.ModelData;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -12,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code treeprop evaluate --model M --data D}: metrics of a saved model on labelled data, and a report. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = "Evaluate a saved model on labelled data; print the headline metrics and optionally write a "
-        + "report (metrics.json, learning curves, confusion matrix).")
+    description = "Evaluate a saved model on labelled data (an autoencoder on any data); print the headline "
+        + "metrics and optionally write a report (metrics.json, learning curves, confusion matrix, pictures).")
 final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "Model directory (any Hadoop path).")
   String model;
@@ -44,9 +45,9 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       phases.next("reading", "reading the model " + model + " and checking " + data);
       Model m = ModelData.load(model, spark.sparkContext().hadoopConfiguration());
-      SourceData labelled = DataSource.read(spark, source.spec(data, m, true));
+      SourceData labelled = DataSource.read(spark, source.spec(data, m, !Reconstruction.of(m)));
       phases.next("evaluating", String.format("evaluating on %,d rows", labelled.rows()));
-      Evaluation.Result r = Evaluation.evaluate(spark, m, labelled, model);
+      Evaluation.Result r = Evaluation.evaluate(spark, m, labelled, model, report != null);
       System.out.println(r.headline());
       if (report != null) {
         Evaluation.write(spark, r, report, overwrite, System.out);

@@ -11,9 +11,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Prints a saved model's layers, shapes, parameter counts and training summary. */
+/**
+ * Prints a saved model's per-layer table ({@link LayerTable}), its layer specs and parameter blocks, classes and
+ * training summary.
+ */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-    description = "Show a model's layers, shapes, parameter count and training summary.")
+    description = "Show a model's layers as a table (type, output shape, parameters; residual blocks' inner "
+        + "layers indented), its parameter blocks, classes and training summary.")
 final class InspectCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "Model directory (model.json + params.bin).")
   Path model;
@@ -23,11 +27,14 @@ final class InspectCommand implements Callable<Integer> {
     Model m = ModelFiles.load(model);
     System.out.println("model " + model.toAbsolutePath());
     System.out.println("input " + m.network().inputShape() + ", loss " + (m.loss() == null ? "-" : m.loss().name()));
+    LayerTable.lines(m.spec()).forEach(System.out::println);
+    System.out.println("layers as specified:");
     for (int i = 0; i < m.network().layers().size(); i++) {
       Layer l = m.network().layers().get(i);
       System.out.printf("  %2d  %-50s %-12s -> %s%n", i, Json.writeCompact(m.spec().layers().get(i)),
           l.inputShape(), l.outputShape());
     }
+    System.out.println("parameter and state blocks (offsets in params.bin):");
     for (ParamLayout.Block b : m.network().layout().paramBlocks()) {
       System.out.printf("  param %-18s %-16s offset %,d  size %,d%n", b.name(), java.util.Arrays.toString(b.shape()),
           b.offset(), b.size());
@@ -37,6 +44,11 @@ final class InspectCommand implements Callable<Integer> {
           b.offset(), b.size());
     }
     System.out.printf("parameters %,d, state %,d%n", m.params().length, m.state().length);
+    if (io.treeprop.jobs.score.Reconstruction.of(m)) {
+      int e = io.treeprop.jobs.score.Reconstruction.encodingLayer(m);
+      System.out.println("task reconstruction (an autoencoder): score writes reconstruction_error"
+          + (e < 0 ? "" : " and encoding, the output of layer " + e + " " + m.network().layers().get(e).outputShape()));
+    }
     var mapping = io.treeprop.jobs.data.LabelMapping.fromMetadata(m.metadata());
     if (mapping.isPresent()) {
       System.out.println("classes " + mapping.get().labels() + (mapping.get().numeric() ? " (numbers)" : "")

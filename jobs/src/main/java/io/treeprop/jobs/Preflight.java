@@ -64,7 +64,10 @@ final class Preflight {
           + "per row but the training data has " + train.features() + "; both must have the same columns");
     }
     try {
-      return mapping == null ? DataSource.numericLabels(data) : mapping.apply(data);
+      if (mapping == null) {
+        return data.labeled() ? DataSource.numericLabels(data) : data; // an autoencoder's data need no labels
+      }
+      return mapping.apply(data);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
     }

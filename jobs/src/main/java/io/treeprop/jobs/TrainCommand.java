@@ -11,7 +11,9 @@ import io.treeprop.jobs.data.DataSource;
 import io.treeprop.jobs.data.LabelMapping;
 import io.treeprop.jobs.data.Scaling;
 import io.treeprop.jobs.data.SourceData;
+import io.treeprop.jobs.data.SourceSpec;
 import io.treeprop.jobs.data.TrainingSource;
+import io.treeprop.jobs.score.Reconstruction;
 import io.treeprop.spark.data.InputColumns;
 import io.treeprop.spark.train.CheckpointConfig;
 import io.treeprop.spark.train.ConsoleProgress;
@@ -78,9 +80,12 @@ final class TrainCommand implements Callable<Integer> {
       trainer.addListener(new JsonLinesMetrics(cfg.output().metrics(), hadoop));
     }
     phases.next("training", "packing the training data and training");
-    SourceData prepared = prepare(in.train(), in.scaling(), in.mapping());
+    SourceData prepared = prepare(in.train(), in.scaling(), in.mapping(), cfg.model().reconstruction());
+    // an autoencoder's target is its (scaled) input
+    InputColumns columns = cfg.model().reconstruction()
+        ? new InputColumns(SourceData.FEATURES, SourceData.FEATURES, null) : InputColumns.defaults();
     Model model = trainer.fit(in.network(), cfg.model().loss(), prepared.frame(),
-        in.validation() == null ? null : in.scaling().apply(in.validation()).frame(), InputColumns.defaults());
+        in.validation() == null ? null : in.scaling().apply(in.validation()).frame(), columns);
     model = withMetadata(model, cfg, in.scaling(), in.mapping(), TrainingSource.of(cfg.data().train(), in.train()));
     phases.next("saving", "saving the model");
     Outputs.saveModel(model, cfg.output().model(), overwrite, hadoop);
@@ -93,7 +98,8 @@ final class TrainCommand implements Callable<Integer> {
     System.out.println("model: " + cfg.output().model());
     if (in.test() != null) {
       phases.next("evaluating", "evaluating on the test data");
-      Evaluation.Result r = Evaluation.evaluate(spark, model, in.test(), cfg.output().model());
+      Evaluation.Result r = Evaluation.evaluate(spark, model, in.test(), cfg.output().model(),
+          cfg.output().report() != null);
       System.out.println("test " + r.headline());
       if (cfg.output().report() != null) {
         Evaluation.write(spark, r, cfg.output().report(), overwrite, System.out);
@@ -134,7 +140,8 @@ final class TrainCommand implements Callable<Integer> {
   private static Inputs readInputs(SparkSession spark, JobConfig cfg, Phases phases) {
     Loss loss = cfg.model().loss();
     phases.next("reading", "reading and checking " + DataSource.describeSpec(cfg.data().train()));
-    SourceData train = DataSource.read(spark, cfg.data().train());
+    boolean reconstruction = cfg.model().reconstruction();
+    SourceData train = features(DataSource.read(spark, forTask(cfg.data().train(), reconstruction)), reconstruction);
     System.out.printf("data: %,d rows of %d features from %s%n", train.rows(), train.features(),
         train.description());
     NetworkSpec network = cfg.network(train.features(), train.shape());
@@ -142,7 +149,7 @@ final class TrainCommand implements Callable<Integer> {
       System.out.println("model input: " + network.input() + " (the data's image shape)");
     }
     LabelMapping mapping = null;
-    if (loss.task() != Loss.Task.REGRESSION) {
+    if (!reconstruction && loss.task() != Loss.Task.REGRESSION) {
       mapping = LabelMapping.fit(train);
       Preflight.classes(mapping, loss, network.compile().outputShape().size(), train, System.err);
       Preflight.classNames(cfg.data().classNames(), mapping, train);
@@ -150,8 +157,10 @@ final class TrainCommand implements Callable<Integer> {
     // the test and validation data are read and checked before the first step, so none of it fails after training
     phases.next("checking", "checking the classes, the test and validation data and fitting the scaling");
     SourceData validation = cfg.data().validation() == null ? null : Preflight.sameAsTraining("data.validation",
-        DataSource.read(spark, cfg.data().validation()), train, mapping);
-    SourceData test = cfg.data().test() == null ? null : DataSource.read(spark, cfg.data().test());
+        features(DataSource.read(spark, forTask(cfg.data().validation(), reconstruction)), reconstruction), train,
+        mapping);
+    SourceData test = cfg.data().test() == null ? null
+        : features(DataSource.read(spark, forTask(cfg.data().test(), reconstruction)), reconstruction);
     if (test != null) {
       Preflight.sameAsTraining("data.test", test, train, mapping);
     }
@@ -200,10 +209,29 @@ final class TrainCommand implements Callable<Integer> {
     return sb.toString();
   }
 
-  /** Scaled features, and labels as class indices (classification) or numbers (regression). */
-  private static SourceData prepare(SourceData d, Scaling scaling, LabelMapping mapping) {
+  /**
+   * Scaled features, and labels as class indices (classification) or numbers (regression); an autoencoder's data
+   * have no labels.
+   */
+  private static SourceData prepare(SourceData d, Scaling scaling, LabelMapping mapping, boolean reconstruction) {
     SourceData scaled = scaling.apply(d);
+    if (reconstruction) {
+      return scaled;
+    }
     return mapping == null ? DataSource.numericLabels(scaled) : mapping.apply(scaled);
+  }
+
+  /**
+   * An autoencoder reads image folders as {@code score} does, images anywhere under the root: it needs no classes.
+   */
+  private static SourceSpec forTask(SourceSpec s, boolean reconstruction) {
+    return reconstruction && s != null && s.format().equals(SourceSpec.IMAGES)
+        ? SourceSpec.images(s.path(), s.channels(), s.size(), false) : s;
+  }
+
+  /** For an autoencoder, the data without labels (an image folder's class names, IDX labels): it learns none. */
+  private static SourceData features(SourceData d, boolean reconstruction) {
+    return reconstruction && d.labeled() ? d.withFrame(d.frame().select(SourceData.FEATURES)) : d;
   }
 
   /** Scaling, label mapping (and class names: data.classNames, else the labels), how the data was read and the effective job config. */
@@ -213,6 +241,9 @@ final class TrainCommand implements Callable<Integer> {
     Map<String, Object> meta = new HashMap<>(m.metadata());
     meta.putAll(scaling.toMetadata());
     meta.putAll(source.toMetadata());
+    if (cfg.model().reconstruction()) {
+      meta.putAll(Reconstruction.metadata(cfg.model().encodingLayer()));
+    }
     List<String> labels = List.of();
     if (mapping != null) {
       meta.putAll(mapping.toMetadata());

@@ -58,6 +58,19 @@ final class Cli {
     return lines;
   }
 
+  /** Writes an uncompressed IDX file of unsigned bytes: the magic number, the dimensions, the data. */
+  static void idx(Path file, int[] dims, byte[] data) {
+    try (var out = new java.io.DataOutputStream(Files.newOutputStream(file))) {
+      out.writeInt(0x0800 | dims.length);
+      for (int d : dims) {
+        out.writeInt(d);
+      }
+      out.write(data);
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+
   /** Writes a small job config and returns its path. */
   static String job(Path dir, String name, String hocon) {
     try {

@@ -41,6 +41,16 @@ public final class ResidualLayer implements Layer {
     this.activation = activation;
   }
 
+  /** The inner layers, declared in scopes {@code 0, 1, …} of the block's scope. */
+  public Sequence body() {
+    return body;
+  }
+
+  /** The projection on the shortcut (scope {@code shortcut}), or null for the identity. */
+  public Layer shortcut() {
+    return shortcut;
+  }
+
   @Override
   public Shape inputShape() {
     return body.inputShape();

@@ -36,9 +36,6 @@ public record DataSection(SourceSpec train, SourceSpec test, SourceSpec validati
     if (train == null) {
       throw new IllegalArgumentException("missing required key data.train: the training data");
     }
-    labelled("data.train", train);
-    labelled("data.test", test);
-    labelled("data.validation", validation);
     if (!(validationFraction >= 0 && validationFraction <= MAX_VALIDATION_FRACTION)) {
       throw new IllegalArgumentException("data.validationFraction (" + validationFraction + ") must be in [0, "
           + MAX_VALIDATION_FRACTION + "]: it is the share of the training rows held out, and more would validate on "
@@ -89,6 +86,17 @@ public record DataSection(SourceSpec train, SourceSpec test, SourceSpec validati
     }
     putIfSet(m, "classNames", classNames);
     return m;
+  }
+
+  /**
+   * Every source has labels: what a supervised job needs (an autoencoder's data need none).
+   *
+   * @throws IllegalArgumentException naming the first source without
+   */
+  void requireLabels() {
+    labelled("data.train", train);
+    labelled("data.test", test);
+    labelled("data.validation", validation);
   }
 
   private static void labelled(String key, SourceSpec s) {

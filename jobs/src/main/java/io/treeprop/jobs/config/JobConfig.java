@@ -41,6 +41,12 @@ public record JobConfig(DataSection data, ModelSection model, TrainingSection tr
     if (data == null || model == null || output == null) {
       throw new IllegalArgumentException("a job needs data, model and output sections");
     }
+    if (!model.reconstruction()) {
+      data.requireLabels();
+    } else if (data.classNames() != null) {
+      throw new IllegalArgumentException("data.classNames " + data.classNames() + " names classes, but model.task "
+          + "is reconstruction, which learns no labels; remove data.classNames");
+    }
     training = training == null ? TrainingSection.defaults() : training;
     spark = spark == null ? SparkSection.defaults() : spark;
     if (training.earlyStopping() != null && training.earlyStopping().monitor().needsValidation()

@@ -20,11 +20,32 @@ import java.util.Map;
  * @param layers the layers in order, e.g. {@code {type: dense, units: 256}}, {@code {type: activation, function:
  *     relu}}; at least one
  * @param loss the training criterion
+ * @param objective {@code model.task}: {@value #SUPERVISED} (learn the label; the loss says regression, binary or multiclass) or
+ *     {@value #RECONSTRUCTION} (an autoencoder: the target is the scaled input itself, the loss a regression loss,
+ *     the output the input's size; for denoising put a {@code noise} layer first)
+ * @param encodingLayer with {@value #RECONSTRUCTION}: the index of the layer whose output is the encoding, which
+ *     {@code score} writes; null for none
  */
-public record ModelSection(Shape input, List<LayerSpec> layers, Loss loss) {
-  static final List<String> KEYS = List.of("input", "layers", "loss");
+public record ModelSection(Shape input, List<LayerSpec> layers, Loss loss, String objective,
+    Integer encodingLayer) {
+  static final List<String> KEYS = List.of("input", "layers", "loss", "task", "encodingLayer");
+  /** Learn the label. */
+  public static final String SUPERVISED = "supervised";
+  /** Reconstruct the input. */
+  public static final String RECONSTRUCTION = "reconstruction";
+  public static final String DEFAULT_TASK = SUPERVISED;
+
+  /** A supervised model. */
+  public ModelSection(Shape input, List<LayerSpec> layers, Loss loss) {
+    this(input, layers, loss, DEFAULT_TASK, null);
+  }
 
   public ModelSection {
+    objective = objective == null ? DEFAULT_TASK : objective;
+    if (!objective.equals(SUPERVISED) && !objective.equals(RECONSTRUCTION)) {
+      throw new IllegalArgumentException("model.task (\"" + objective + "\") must be " + SUPERVISED + " or "
+          + RECONSTRUCTION);
+    }
     if (layers == null || layers.isEmpty()) {
       throw new IllegalArgumentException("model.layers is empty; list the layers, e.g. [{type: dense, units: 10}, "
           + "{type: activation, function: softmax}]");
@@ -34,6 +55,18 @@ public record ModelSection(Shape input, List<LayerSpec> layers, Loss loss) {
           + String.join(", ", CoreJson.typeNames(Loss.class)));
     }
     layers = List.copyOf(layers);
+    if (objective.equals(RECONSTRUCTION) && loss.task() != Loss.Task.REGRESSION) {
+      throw new IllegalArgumentException("model.loss (" + loss.name() + ") cannot train model.task = "
+          + RECONSTRUCTION + ": the target is the input itself; use a regression loss (mse, mae, smooth_l1)");
+    }
+    if (encodingLayer != null && !objective.equals(RECONSTRUCTION)) {
+      throw new IllegalArgumentException("model.encodingLayer (" + encodingLayer + ") applies only to model.task "
+          + "= " + RECONSTRUCTION + "; remove it or set the task");
+    }
+    if (encodingLayer != null && (encodingLayer < 0 || encodingLayer >= layers.size() - 1)) {
+      throw new IllegalArgumentException("model.encodingLayer (" + encodingLayer + ") must be a layer index from 0 "
+          + "to " + (layers.size() - 2) + " (below the last layer, which gives the reconstruction)");
+    }
     // Without an input shape the outputs are still known when a dense layer fixes them; layers that need an image
     // are checked once the data gives its shape.
     if (input != null || layers.stream().anyMatch(l -> l instanceof LayerSpec.Dense)
@@ -45,6 +78,11 @@ public record ModelSection(Shape input, List<LayerSpec> layers, Loss loss) {
   /** What the loss trains: regression, multiclass or binary classification. */
   public Loss.Task task() {
     return loss.task();
+  }
+
+  /** Whether the model learns to reconstruct its input ({@code model.task = reconstruction}). */
+  public boolean reconstruction() {
+    return objective.equals(RECONSTRUCTION);
   }
 
   /**
@@ -80,7 +118,16 @@ public record ModelSection(Shape input, List<LayerSpec> layers, Loss loss) {
       throw new IllegalArgumentException(e.getMessage() + "; the data gives vectors of " + features + " features, "
           + "not images: set model.input = [channels, height, width]", e);
     }
-    return new NetworkSpec(in, layers);
+    NetworkSpec spec = new NetworkSpec(in, layers);
+    if (reconstruction()) {
+      Shape out = spec.compile().outputShape();
+      if (out.size() != in.size()) {
+        throw new IllegalArgumentException("model.task = " + RECONSTRUCTION + ": the layers output " + out + " ("
+            + out.size() + " values) but the input " + in + " has " + in.size() + "; the last layers must give the "
+            + "input's size back");
+      }
+    }
+    return spec;
   }
 
   /** Whether a layer works on any input shape (a dense layer takes the flattened input). */
@@ -102,7 +149,9 @@ public record ModelSection(Shape input, List<LayerSpec> layers, Loss loss) {
           + "smooth_l1, delta: 1.0}; one of " + String.join(", ", CoreJson.typeNames(Loss.class)));
     }
     Loss loss = CoreJson.read(model.path("loss"), model.value("loss"), Loss.class);
-    return model.build(() -> new ModelSection(input, layers, loss), "model");
+    String task = model.optString("task");
+    Integer encoding = model.has("encodingLayer") ? model.optInt("encodingLayer", 0) : null;
+    return model.build(() -> new ModelSection(input, layers, loss, task, encoding), "model");
   }
 
   /** The section as plain values and JSON trees. */
@@ -111,6 +160,8 @@ public record ModelSection(Shape input, List<LayerSpec> layers, Loss loss) {
     DataSection.putIfSet(m, "input", input == null ? null : CoreJson.tree(input));
     m.put("layers", layers.stream().map(CoreJson::tree).toList());
     m.put("loss", CoreJson.tree(loss));
+    m.put("task", objective);
+    DataSection.putIfSet(m, "encodingLayer", encodingLayer);
     return m;
   }
 

@@ -53,6 +53,12 @@ public sealed interface Scaling extends BlockScorer.FeatureTransform {
   void apply(double[] v, int d);
 
   /**
+   * Scaled values back in the data's own units, in place: the inverse of {@link #apply(double[], int)}, for
+   * pictures of what a network gives back (an autoencoder's reconstructions).
+   */
+  void unapply(double[] v, int d);
+
+  /**
    * Checks that the data can be scaled.
    *
    * @throws IllegalArgumentException when the scaling was fitted on another number of features
@@ -130,6 +136,9 @@ public sealed interface Scaling extends BlockScorer.FeatureTransform {
     public void apply(double[] v, int d) {}
 
     @Override
+    public void unapply(double[] v, int d) {}
+
+    @Override
     public SourceData apply(SourceData data) {
       return data;
     }
@@ -162,6 +171,13 @@ public sealed interface Scaling extends BlockScorer.FeatureTransform {
     public void apply(double[] v, int d) {
       for (int i = 0; i < d; i++) {
         v[i] *= factor;
+      }
+    }
+
+    @Override
+    public void unapply(double[] v, int d) {
+      for (int i = 0; i < d; i++) {
+        v[i] /= factor;
       }
     }
   }
@@ -218,6 +234,13 @@ public sealed interface Scaling extends BlockScorer.FeatureTransform {
     public void apply(double[] v, int d) {
       for (int j = 0; j < d; j++) {
         v[j] = (v[j] - mean[j]) / stddev[j];
+      }
+    }
+
+    @Override
+    public void unapply(double[] v, int d) {
+      for (int j = 0; j < d; j++) {
+        v[j] = v[j] * stddev[j] + mean[j];
       }
     }
 

@@ -24,6 +24,11 @@ import org.apache.hadoop.fs.Path;
  * metrics.json          the metrics and the training summary ({@link ReportMetrics}), pretty JSON
  * learning-curves.png   loss (and accuracy) per epoch, when the training summary has epochs
  * confusion-matrix.png  for classifiers
+ * misclassified.png     for classifiers of images: the most confident mistakes with their true and predicted
+ *                       classes ({@link MisclassifiedImages}), when there are any
+ * misclassified.csv     the same tiles as a table: tile, row, true, predicted, probability
+ * reconstruction.png    for autoencoders of images: inputs, noisy inputs and reconstructions ({@link
+ *                       ReconstructionGrid})
  * summary.txt           the headline numbers and the list of files
  * </pre>
  * Call order: {@link #builder()}, set the metrics, optionally the model's details, {@link Builder#build()}, then
@@ -44,13 +49,23 @@ public final class Report {
   public static final String LEARNING_CURVES_PNG = "learning-curves.png";
   /** The classifier's confusion matrix. */
   public static final String CONFUSION_MATRIX_PNG = "confusion-matrix.png";
+  /** The classifier's most confident mistakes on images. */
+  public static final String MISCLASSIFIED_PNG = "misclassified.png";
+  /** The tiles of {@link #MISCLASSIFIED_PNG} as a table. */
+  public static final String MISCLASSIFIED_CSV = "misclassified.csv";
+  /** An autoencoder's inputs, noisy inputs and reconstructions. */
+  public static final String RECONSTRUCTION_PNG = "reconstruction.png";
   /** The headline numbers. */
   public static final String SUMMARY_TXT = "summary.txt";
 
   private final ReportMetrics metrics;
+  private final MisclassifiedImages misclassified;
+  private final ReconstructionGrid reconstructions;
 
-  private Report(ReportMetrics metrics) {
+  private Report(ReportMetrics metrics, MisclassifiedImages misclassified, ReconstructionGrid reconstructions) {
     this.metrics = metrics;
+    this.misclassified = misclassified;
+    this.reconstructions = reconstructions;
   }
 
   /** A builder for a report. */
@@ -124,9 +139,22 @@ public final class Report {
     if (metrics.classification() != null) {
       files.put(CONFUSION_MATRIX_PNG, Pictures.png(ConfusionMatrixChart.render(metrics.classification())));
     }
+    List<String> notes = new ArrayList<>();
+    if (misclassified != null && !misclassified.examples().isEmpty()) {
+      files.put(MISCLASSIFIED_PNG, Pictures.png(misclassified.render()));
+      files.put(MISCLASSIFIED_CSV, misclassified.csv());
+      notes.add(String.format(java.util.Locale.ROOT, "%s: the %d most confident of %,d misclassified test images, "
+          + "true and predicted class under each (listed in %s)", MISCLASSIFIED_PNG, misclassified.examples().size(),
+          misclassified.misclassified(), MISCLASSIFIED_CSV));
+    }
+    if (reconstructions != null) {
+      files.put(RECONSTRUCTION_PNG, Pictures.png(reconstructions.render()));
+      notes.add(RECONSTRUCTION_PNG + ": " + reconstructions.inputs().size() + " test images, rows "
+          + String.join(", ", reconstructions.rowNames()));
+    }
     List<String> names = new ArrayList<>(files.keySet());
     names.add(SUMMARY_TXT);
-    String text = String.join("\n", ReportText.lines(metrics, names)) + "\n";
+    String text = String.join("\n", ReportText.lines(metrics, notes, names)) + "\n";
     files.put(SUMMARY_TXT, text.getBytes(StandardCharsets.UTF_8));
     return files;
   }
@@ -171,8 +199,8 @@ public final class Report {
   }
 
   /**
-   * Builds a {@link Report}: exactly one of {@link #setClassification} and {@link #setRegression} is required;
-   * the rest is optional.
+   * Builds a {@link Report}: exactly one of {@link #setClassification}, {@link #setRegression} and
+   * {@link #setReconstruction} is required; the rest is optional.
    */
   public static final class Builder {
     private ClassificationReport classification;
@@ -181,8 +209,29 @@ public final class Report {
     private String loss;
     private String model;
     private String data;
+    private MisclassifiedImages misclassified;
+    private ReconstructionReport reconstruction;
+    private ReconstructionGrid reconstructions;
 
     private Builder() {}
+
+    /** The metrics of an autoencoder. */
+    public Builder setReconstruction(ReconstructionReport r) {
+      this.reconstruction = r;
+      return this;
+    }
+
+    /** An autoencoder's test images and reconstructions, for {@code reconstruction.png}. */
+    public Builder optReconstructions(ReconstructionGrid g) {
+      this.reconstructions = g;
+      return this;
+    }
+
+    /** A classifier's misclassified test images, for {@code misclassified.png}. */
+    public Builder optMisclassified(MisclassifiedImages m) {
+      this.misclassified = m;
+      return this;
+    }
 
     /** The metrics of a classifier. */
     public Builder setClassification(ClassificationReport c) {
@@ -233,13 +282,15 @@ public final class Report {
      * @throws IllegalArgumentException unless exactly one kind of metrics was set
      */
     public Report build() {
-      if ((classification == null) == (regression == null)) {
-        throw new IllegalArgumentException("a report needs exactly one of classification and regression "
-            + "metrics; " + (classification == null ? "neither was" : "both were") + " set");
+      int kinds = (classification == null ? 0 : 1) + (regression == null ? 0 : 1) + (reconstruction == null ? 0 : 1);
+      if (kinds != 1) {
+        throw new IllegalArgumentException("a report needs exactly one of classification, regression and "
+            + "reconstruction metrics; " + (kinds == 0 ? "none was" : kinds + " were") + " set");
       }
-      String task = classification != null ? ReportMetrics.CLASSIFICATION : ReportMetrics.REGRESSION;
+      String task = classification != null ? ReportMetrics.CLASSIFICATION
+          : reconstruction != null ? ReportMetrics.RECONSTRUCTION : ReportMetrics.REGRESSION;
       return new Report(new ReportMetrics(ReportMetrics.FORMAT, ReportMetrics.VERSION, task, model, data, loss,
-          classification, regression, training));
+          classification, regression, training, reconstruction), misclassified, reconstructions);
     }
   }
 }

@@ -13,8 +13,11 @@ final class ReportText {
 
   private ReportText() {}
 
-  /** The summary's lines; {@code files} are the report's files, listed last. */
-  static List<String> lines(ReportMetrics m, List<String> files) {
+  /**
+   * The summary's lines: the metrics, then {@code notes} (e.g. what a picture shows), the training, and last
+   * {@code files}, the report's files.
+   */
+  static List<String> lines(ReportMetrics m, List<String> notes, List<String> files) {
     List<String> l = new ArrayList<>();
     l.add("Treeprop evaluation report");
     if (m.model() != null) {
@@ -25,9 +28,15 @@ final class ReportText {
     }
     if (m.classification() != null) {
       classification(l, m.classification());
+    } else if (m.reconstruction() != null) {
+      ReconstructionReport r = m.reconstruction();
+      l.add(f("task: reconstruction, %,d rows of %,d values", r.rows(), r.values()));
+      l.add(f("reconstruction error: MSE %.6g per value (RMSE %.6g), worst row MSE %.6g; in the scaled units the "
+          + "model was trained in, on clean inputs", r.mse(), Math.sqrt(r.mse()), r.worstRowMse()));
     } else {
       regression(l, m.regression());
     }
+    l.addAll(notes);
     if (m.training() != null) {
       l.add(training(m.training()));
     }

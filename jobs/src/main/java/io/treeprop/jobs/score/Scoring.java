@@ -39,7 +39,8 @@ import scala.reflect.ClassTag$;
  * trained on: a double holding the label's value when the labels were numbers ({@code 1..7} stay {@code 1..7}), a
  * string when they were names; the probability vector is in class order (labels sorted by value, as
  * {@code inspect} lists them), and its field metadata {@value #CLASSES_METADATA} holds the class names, which name
- * the CSV columns {@code probability_<label>}. A model without a label mapping predicts class indices.
+ * the CSV columns {@code probability_<label>}. A model without a label mapping predicts class indices. An
+ * autoencoder ({@link Reconstruction}) gives {@code reconstruction_error} (and {@code encoding}) instead.
  * {@link #scoreIndices} gives the class index instead, for evaluation.
  */
 public final class Scoring {
@@ -59,9 +60,11 @@ public final class Scoring {
   public static Dataset<Row> score(SparkSession spark, Model model, SourceData data) {
     Dataset<Row> input = data.input();
     for (String c : input.columns()) {
-      if (c.equals(PREDICTION) || c.equals(PROBABILITY)) {
+      if (c.equals(PREDICTION) || c.equals(PROBABILITY) || c.equals(Reconstruction.ERROR)
+          || c.equals(Reconstruction.ENCODING)) {
         throw new IllegalArgumentException(data.description() + " has a column \"" + c + "\", a name the scores "
-            + "use (" + PREDICTION + ", " + PROBABILITY + "); rename that column");
+            + "use (" + PREDICTION + ", " + PROBABILITY + ", " + Reconstruction.ERROR + ", " + Reconstruction.ENCODING
+            + "); rename that column");
       }
     }
     Dataset<Row> scored = score(spark, model, data, input, data.inputFeatures(), true);
@@ -86,6 +89,14 @@ public final class Scoring {
     }
     Scaling scaling = Scaling.fromMetadata(model.metadata());
     scaling.check(data);
+    Broadcast<Weights> bc = spark.sparkContext().broadcast(new Weights(model.params(), model.state()),
+        ClassTag$.MODULE$.apply(Weights.class));
+    Scaling transform = scaling instanceof Scaling.None ? null : scaling;
+    if (Reconstruction.of(model)) {
+      int encoding = Reconstruction.encodingLayer(model);
+      return BlockScorer.score(frame, featuresColumn, model.spec(), bc, Reconstruction.schema(encoding),
+          (net, ws, row) -> Reconstruction.values(net, ws, row, encoding), transform);
+    }
     Loss loss = model.loss();
     Loss.Task task = loss == null ? Loss.Task.REGRESSION : loss.task();
     int k = model.network().outputShape().size();
@@ -93,8 +104,6 @@ public final class Scoring {
     ClassNames classes = classifier ? ClassNames.of(model, task == Loss.Task.MULTICLASS ? k : 2, userLabels) : null;
     StructType appended = classifier ? classes.schema()
         : new StructType().add(PREDICTION, k == 1 ? DataTypes.DoubleType : SQLDataTypes.VectorType(), false);
-    Broadcast<Weights> bc = spark.sparkContext().broadcast(new Weights(model.params(), model.state()),
-        ClassTag$.MODULE$.apply(Weights.class));
     float threshold = loss == null ? 0f : loss.threshold();
     boolean multiclass = task == Loss.Task.MULTICLASS;
     boolean softmaxHead = ClassScores.endsInSoftmax(model.network());
@@ -103,8 +112,7 @@ public final class Scoring {
         : BlockScorer::regression;
     // the scaling is applied as the scorer reads each row's features (no per-row UDF re-encoding the vector); the
     // features column is passed through as it came
-    return BlockScorer.score(frame, featuresColumn, model.spec(), bc, appended, outputs,
-        scaling instanceof Scaling.None ? null : scaling);
+    return BlockScorer.score(frame, featuresColumn, model.spec(), bc, appended, outputs, transform);
   }
 
   private static Object[] classify(Network net, Workspace ws, int row, boolean multiclass, boolean softmaxHead,

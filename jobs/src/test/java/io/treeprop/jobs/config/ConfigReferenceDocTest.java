@@ -53,6 +53,7 @@ class ConfigReferenceDocTest {
     expected.put("data.validationFraction", DataSection.DEFAULT_VALIDATION_FRACTION);
     expected.put("data.scaling", "none");
     expected.put("delimiter", "\"" + SourceSpec.DEFAULT_DELIMITER + "\"");
+    expected.put("model.task", ModelSection.DEFAULT_TASK);
     expected.put("training.epochs", TrainingSection.DEFAULT_EPOCHS);
     expected.put("training.batchSize", TrainingSection.DEFAULT_BATCH_SIZE);
     expected.put("training.seed", TrainingSection.DEFAULT_SEED);

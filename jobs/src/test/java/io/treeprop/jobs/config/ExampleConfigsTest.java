@@ -131,6 +131,23 @@ class ExampleConfigsTest {
   }
 
   @Test
+  void fashionMnistConvAutoencoderIsADenoisingAutoencoderWithAConvBottleneck() {
+    JobConfig c = example("fashion-mnist-conv-autoencoder.conf");
+    assertTrue(c.model().reconstruction());
+    assertEquals(SourceSpec.idx(FMNIST + "train-images-idx3-ubyte.gz", null), c.data().train());
+    assertEquals(SourceSpec.idx(FMNIST + "t10k-images-idx3-ubyte.gz", null), c.data().test());
+    assertEquals(new Losses.Mse(), c.model().loss());
+    assertEquals(new LayerSpec.Noise(io.treeprop.core.layer.NoiseLayer.Kind.GAUSSIAN, 0.2f),
+        c.model().layers().get(0));
+    NetworkSpec n = c.network(784, io.treeprop.core.tensor.Shape.image(1, 28, 28));
+    var net = n.compile();
+    assertEquals(io.treeprop.core.tensor.Shape.image(1, 28, 28), net.outputShape());
+    assertEquals(io.treeprop.core.tensor.Shape.image(4, 7, 7), net.layers().get(c.model().encodingLayer())
+        .outputShape());
+    assertEquals(5, c.training().epochs());
+  }
+
+  @Test
   void sampleDataFilesExistWhereTheExamplesPointAndAreTiny() throws Exception {
     for (String name : List.of("regression.conf", "binary.conf")) {
       JobConfig c = example(name);

@@ -194,7 +194,7 @@ class ReportTest {
   @Test
   void aReportNeedsExactlyOneKindOfMetrics() {
     assertMessage(assertThrows(IllegalArgumentException.class, () -> Report.builder().build()),
-        "exactly one of classification and regression metrics; neither was set");
+        "exactly one of classification, regression and reconstruction metrics; none was set");
     assertMessage(assertThrows(IllegalArgumentException.class, () -> Json.read(
         "{\"format\": \"treeprop-report\", \"version\": 2, \"task\": \"regression\"}", ReportMetrics.class,
         "metrics.json")), "this Treeprop reads report version 1, received 2");
