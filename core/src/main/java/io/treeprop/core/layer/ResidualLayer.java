@@ -46,6 +46,21 @@ public final class ResidualLayer implements Layer {
     return body.inputShape();
   }
 
+  /** The inner layers. */
+  public Sequence body() {
+    return body;
+  }
+
+  /** The projection, or null for the identity shortcut. */
+  public Layer shortcut() {
+    return shortcut;
+  }
+
+  /** The activation applied to the sum, or null. */
+  public Layer activation() {
+    return activation;
+  }
+
   @Override
   public Shape outputShape() {
     return body.outputShape();
