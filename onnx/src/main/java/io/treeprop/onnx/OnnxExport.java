@@ -18,7 +18,7 @@ import org.tribuo.util.onnx.ONNXContext;
 import org.tribuo.util.onnx.ONNXRef;
 
 /**
- * Exports a Treeprop model as an ONNX model (opset {@value Ops#OPSET}) that computes what {@link Model#predict}
+ * Exports a Treeprop model as an ONNX model (opset {@value #OPSET}) that computes what {@link Model#predict}
  * computes, in inference mode, from raw features: the model's input scaling is the graph's first nodes.
  *
  * <pre>
@@ -42,10 +42,17 @@ public final class OnnxExport {
   public static final String PROBABILITY = "probability";
   /** A classifier's predicted class index. */
   public static final String CLASS_INDEX = "class_index";
+  /** The ONNX operator set the graph uses. */
+  public static final int OPSET = Ops.OPSET;
   /** The ONNX IR version written (the one that goes with opset 13). */
   static final int IR_VERSION = 7;
 
   private OnnxExport() {}
+
+  /** Whether the export of {@code model} has the classifier outputs {@value #PROBABILITY} and {@value #CLASS_INDEX}. */
+  public static boolean classifier(Model model) {
+    return Heads.classifier(model.loss(), model.network().outputShape().size());
+  }
 
   /** The ONNX model of {@code model}, with the scaling stored in its metadata. */
   public static byte[] toBytes(Model model) {
