@@ -150,6 +150,38 @@ class OnnxExportTest {
   }
 
   @Test
+  void classifiersWithoutAProbabilityHeadGetTheScoresProbabilities() throws Exception {
+    float[] x = Models.rows(ROWS, 4, 0, 2, 17);
+    Model margin = Models.random(NetworkSpec.input(4).dense(6).tanh().dense(3), new Losses.MulticlassMargin(1f),
+        Map.of(), 16);
+    Map<String, Object> out = Ort.run(OnnxExport.toBytes(margin), x, ROWS);
+    float[] logits = margin.predict(x, ROWS);
+    float[] p = Ort.flat(out.get(OnnxExport.PROBABILITY));
+    for (int r = 0; r < ROWS; r++) {
+      double max = Math.max(logits[3 * r], Math.max(logits[3 * r + 1], logits[3 * r + 2]));
+      double sum = 0;
+      for (int k = 0; k < 3; k++) {
+        sum += Math.exp(logits[3 * r + k] - max);
+      }
+      for (int k = 0; k < 3; k++) {
+        assertEquals(Math.exp(logits[3 * r + k] - max) / sum, p[3 * r + k], 1e-5, "row " + r + " class " + k);
+      }
+    }
+    assertArrayEquals(toLongs(margin.predictClasses(x, ROWS)), (long[]) out.get(OnnxExport.CLASS_INDEX));
+
+    Model hinge = Models.random(NetworkSpec.input(4).dense(6).relu().dense(1), new Losses.Hinge(), Map.of(), 18);
+    out = Ort.run(OnnxExport.toBytes(hinge), x, ROWS);
+    float[] score = hinge.predict(x, ROWS);
+    p = Ort.flat(out.get(OnnxExport.PROBABILITY));
+    for (int r = 0; r < ROWS; r++) {
+      double q = 1 / (1 + Math.exp(-score[r]));
+      assertEquals(1 - q, p[2 * r], 1e-5, "row " + r);
+      assertEquals(q, p[2 * r + 1], 1e-5, "row " + r);
+    }
+    assertArrayEquals(toLongs(hinge.predictClasses(x, ROWS)), (long[]) out.get(OnnxExport.CLASS_INDEX));
+  }
+
+  @Test
   void aLayerWithoutAnOnnxFormIsAnErrorNamingIt() {
     Layer custom = new Layer() {
       @Override
