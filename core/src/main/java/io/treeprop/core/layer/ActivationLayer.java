@@ -27,6 +27,11 @@ public final class ActivationLayer implements Layer {
     return shape;
   }
 
+  /** The slope of leaky ReLU or the saturation of ELU; unused by the other functions. */
+  public float alpha() {
+    return alpha;
+  }
+
   @Override
   public Shape outputShape() {
     return shape;

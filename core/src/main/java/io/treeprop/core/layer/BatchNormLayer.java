@@ -44,6 +44,11 @@ public final class BatchNormLayer implements Layer {
     return shape;
   }
 
+  /** The value added to the variance. */
+  public float epsilon() {
+    return epsilon;
+  }
+
   @Override
   public Shape outputShape() {
     return shape;

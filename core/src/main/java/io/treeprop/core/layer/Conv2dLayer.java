@@ -55,6 +55,11 @@ public final class Conv2dLayer implements Layer {
     return input;
   }
 
+  /** Kernel, stride and padding. */
+  public Window window() {
+    return win;
+  }
+
   @Override
   public Shape outputShape() {
     return output;

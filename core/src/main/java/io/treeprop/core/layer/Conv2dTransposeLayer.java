@@ -59,6 +59,11 @@ public final class Conv2dTransposeLayer implements Layer {
     return input;
   }
 
+  /** Kernel, stride and padding (of the convolution this layer is the adjoint of). */
+  public Window window() {
+    return win;
+  }
+
   @Override
   public Shape outputShape() {
     return output;

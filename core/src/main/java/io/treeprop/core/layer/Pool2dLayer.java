@@ -40,6 +40,16 @@ public final class Pool2dLayer implements Layer {
     return input;
   }
 
+  /** Kernel, stride and padding. */
+  public Window window() {
+    return win;
+  }
+
+  /** Max or average. */
+  public Mode mode() {
+    return mode;
+  }
+
   @Override
   public Shape outputShape() {
     return output;

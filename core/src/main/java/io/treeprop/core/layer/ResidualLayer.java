@@ -56,6 +56,11 @@ public final class ResidualLayer implements Layer {
     return body.inputShape();
   }
 
+  /** The activation applied to the sum, or null. */
+  public Layer activation() {
+    return activation;
+  }
+
   @Override
   public Shape outputShape() {
     return body.outputShape();
