@@ -125,6 +125,9 @@ class JobConfigTest {
     assertEquals(new Optimizers.Momentum(0.05f, 0.8f), minimal("training.optimizer = momentum",
         "training.optimizer.learningRate=0.05", "training.optimizer.momentum=0.8").training().optimizer());
     assertEquals(new Optimizers.Adam(0.05f), minimal("", "training.optimizer.learningRate=0.05").training().optimizer());
+    assertEquals(new io.treeprop.core.optim.Lbfgs(5, 1e-7), minimal("training.optimizer { type = lbfgs, "
+        + "historySize = 5, tolerance = 1e-7 }").training().optimizer());
+    assertEquals(new io.treeprop.core.optim.Lbfgs(), minimal("training.optimizer = lbfgs").training().optimizer());
     assertEquals(new ScheduleSpec.CosineOverRun(0.001, 0),
         minimal("training.schedule = cosine", "training.schedule.minRate=0.001").training().schedule());
   }
