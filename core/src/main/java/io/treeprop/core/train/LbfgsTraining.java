@@ -40,7 +40,13 @@ public final class LbfgsTraining {
     requireDeterministic(spec.layers(), "network.layers");
   }
 
-  private static void requireDeterministic(List<LayerSpec> layers, String path) {
+  /**
+   * Checks that no layer (also inside a block) draws random values in training.
+   *
+   * @param path how the caller names the list, e.g. {@code model.layers}
+   * @throws IllegalArgumentException naming the first dropout or noise layer by its path
+   */
+  public static void requireDeterministic(List<LayerSpec> layers, String path) {
     for (int i = 0; i < layers.size(); i++) {
       LayerSpec l = layers.get(i);
       String kind = l instanceof LayerSpec.Dropout ? "dropout" : l instanceof LayerSpec.Noise ? "noise" : null;
