@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *
  * <pre>
  * direction: d = −H g, H from the last m pairs (s, y) by the two-loop recursion — Nocedal &amp; Wright, Alg. 7.4
- * step:      α satisfying the strong Wolfe conditions (c₁ = 1e-4, c₂ = 0.9)   — Nocedal &amp; Wright, Alg. 3.5/3.6
+ * step:      α satisfying the strong Wolfe conditions (c₁ = 1e-4, c₂ = 0.9) — Nocedal &amp; Wright, Alg. 3.5/3.6
  * </pre>
  *
  * JSON: {@code {"type": "lbfgs", "historySize": 10, "tolerance": 1e-6}}; omitted fields take their defaults.

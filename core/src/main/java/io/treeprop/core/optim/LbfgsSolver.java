@@ -135,7 +135,7 @@ public final class LbfgsSolver {
     return null;
   }
 
-  /** Adds the pair of this step when its curvature {@code s·y} is positive (strong Wolfe ensures it, up to rounding). */
+  /** Adds this step's pair when its curvature {@code s·y} is positive (strong Wolfe ensures it, up to rounding). */
   private void remember(Point<?> from, Point<?> to) {
     int n = from.x().length;
     float[] s = new float[n];

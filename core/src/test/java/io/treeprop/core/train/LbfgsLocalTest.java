@@ -82,7 +82,8 @@ class LbfgsLocalTest {
   void linearRegressionReachesTheLeastSquaresSolutionAndStopsWhenConverged() {
     Dataset data = linearData();
     double[] ols = ordinaryLeastSquares(data);
-    Model m = new LocalTrainer(lbfgs(100, Lbfgs.DEFAULT_TOLERANCE)).fit(NetworkSpec.input(D).dense(1), new Losses.Mse(), data, null);
+    Model m = new LocalTrainer(lbfgs(100, Lbfgs.DEFAULT_TOLERANCE)).fit(NetworkSpec.input(D).dense(1),
+        new Losses.Mse(), data, null);
     float[] probe = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0};
     float[] p = m.predict(probe, 5);
     for (int j = 0; j < D; j++) {

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * optimizer.bin, little-endian: "TPOS", int32 version 1, int32 slot count, int32 slot size, int64 step,
  *                               int32 CRC32 of the payload, then float32[count × size]
  * </pre>
- * The slots are the optimizer's moments (at most 2), or L-BFGS's correction pairs {@code s₁, y₁, s₂, y₂, …} oldest
- * first (at most {@code 2 · Lbfgs.MAX_HISTORY}); the format is unchanged, only the bound on the count widened.
+ * The slots are the optimizer's moments (at most 2), or L-BFGS's correction pairs {@code s₁, y₁, s₂, y₂, …}
+ * oldest first (at most {@code 2 · Lbfgs.MAX_HISTORY}); the format is unchanged, only the bound on the count widened.
  */
 final class Checkpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
