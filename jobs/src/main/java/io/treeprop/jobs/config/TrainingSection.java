@@ -148,7 +148,9 @@ public record TrainingSection(int epochs, int batchSize, long seed, Optimizer op
   Map<String, Object> render() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("epochs", epochs);
-    m.put("batchSize", batchSize);
+    if (!(optimizer instanceof Lbfgs)) {
+      m.put("batchSize", batchSize); // lbfgs refuses it: it uses every row
+    }
     m.put("seed", seed);
     m.put("optimizer", CoreJson.tree(optimizer));
     m.put("schedule", renderSchedule());

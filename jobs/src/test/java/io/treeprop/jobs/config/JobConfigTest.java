@@ -169,6 +169,14 @@ class JobConfigTest {
     assertNotEquals(c, parse(c.render(), "training.epochs=4"));
   }
 
+  @Test
+  void anLbfgsJobRendersWithoutTheBatchSizeItRefusesAndParsesBackEqual() {
+    JobConfig c = minimal("training.optimizer { type = lbfgs, historySize = 7 }\ntraining.epochs = 30");
+    String rendered = c.render();
+    assertFalse(rendered.contains("batchSize"), rendered);
+    assertEquals(c, parse(rendered));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"fashion-mnist-mlp.conf", "regression.conf", "binary.conf"})
   void examplesRenderAndParseBackEqual(String name) {
