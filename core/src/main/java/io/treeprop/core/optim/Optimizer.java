@@ -19,6 +19,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  *                                                       — Loshchilov &amp; Hutter, ICLR 2019
  * </pre>
  *
+ * <p>{@link Lbfgs} is the exception: a full-batch solver with a line search, run by the trainers through an
+ * {@link LbfgsSolver} instead of {@link #updateInPlace}.
+ *
  * JSON: {@code {"type": "adam", "learningRate": 0.001}}; omitted fields take their defaults.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -30,9 +33,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Optimizers.RmsProp.class, name = "rmsprop"),
     @JsonSubTypes.Type(value = Optimizers.Adam.class, name = "adam"),
     @JsonSubTypes.Type(value = Optimizers.AdamW.class, name = "adamw"),
+    @JsonSubTypes.Type(value = Lbfgs.class, name = "lbfgs"),
 })
 public sealed interface Optimizer permits Optimizers.Sgd, Optimizers.Momentum, Optimizers.Nesterov,
-    Optimizers.AdaGrad, Optimizers.RmsProp, Optimizers.Adam, Optimizers.AdamW {
+    Optimizers.AdaGrad, Optimizers.RmsProp, Optimizers.Adam, Optimizers.AdamW, Lbfgs {
 
   /** Base learning rate α (the schedule scales it per step). */
   float learningRate();

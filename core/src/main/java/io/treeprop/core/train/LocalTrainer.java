@@ -7,7 +7,7 @@ import io.treeprop.core.model.Model;
 import io.treeprop.core.model.Network;
 import io.treeprop.core.model.NetworkSpec;
 import io.treeprop.core.model.TrainingSummary;
-import io.treeprop.core.model.Workspace;
+import io.treeprop.core.optim.Lbfgs;
 import io.treeprop.core.optim.OptimizerState;
 import io.treeprop.core.random.Seeds;
 import java.util.ArrayList;
@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single-JVM reference trainer: epochs of mini-batches over a shuffled order, the average gradient of each
- * batch (summed over its {@link MicroBatch}es), one {@link io.treeprop.core.optim.Updater} step per batch, an optional validation pass per epoch and early
- * stopping. The Spark trainer computes the same steps data-parallel; this one is the reference for its tests.
+ * batch (summed over its {@link MicroBatch}es), one {@link io.treeprop.core.optim.Updater} step per batch, an
+ * optional validation pass per epoch and early stopping. With {@link Lbfgs} an epoch is one full-batch L-BFGS
+ * iteration instead ({@link LbfgsTraining}; {@code batchSize} is not used) and a run also stops when it converges.
+ * The Spark trainer computes the same steps data-parallel; this one is the reference for its tests.
  *
  * <p>Holds configuration only: each {@link #fit} call builds its own state and generators.
  */
@@ -58,6 +60,9 @@ public final class LocalTrainer {
           + "(input " + net.inputShape() + "), the training data has " + train.features());
     }
     train.validate(loss, outputs);
+    if (config.updater().optimizer() instanceof Lbfgs) {
+      LbfgsTraining.require(spec, config.updater());
+    }
     if (validation == null && config.validationFraction() > 0) {
       Dataset[] split = split(train);
       train = split[0];
@@ -84,41 +89,87 @@ public final class LocalTrainer {
 
   private Model run(Objective objective, NetworkSpec spec, Dataset train, Dataset validation) {
     Network net = objective.network();
-    float[] params = net.initParams(config.seed());
-    float[] state = net.initState();
-    OptimizerState opt = config.updater().optimizer().newState(params.length);
-    int[] decay = config.updater().decayRanges(net.layout());
-    int b = Math.min(config.batchSize(), train.rows());
-    int micro = MicroBatch.defaults().rows(net, b);
-    Workspace ws = net.newWorkspace(micro, false);
-    float[] y = new float[micro * train.targetWidth()];
-    float[] w = train.w() == null ? null : new float[micro];
-    float[] grad = new float[params.length];
-    double[] stateSum = new double[state.length];
+    RowBatches rows = new RowBatches(objective, train, config.updater().optimizer() instanceof Lbfgs ? train.rows()
+        : Math.min(config.batchSize(), train.rows()));
+    Epochs run = config.updater().optimizer() instanceof Lbfgs l
+        ? new LbfgsEpochs(config, l, rows, net.initParams(config.seed()), net.initState())
+        : new MiniBatchEpochs(rows, net.initParams(config.seed()), net.initState());
     EarlyStopping.Tracker tracker = config.earlyStopping() == null ? null : config.earlyStopping().newTracker();
     float[] bestParams = null;
     float[] bestState = null;
     List<EpochMetrics> history = new ArrayList<>();
     String stop = "completed " + config.epochs() + " epochs";
     long start = System.nanoTime();
-    DivergenceGuard guard = new DivergenceGuard();
     for (int epoch = 1; epoch <= config.epochs(); epoch++) {
       long t0 = System.nanoTime();
-      int[] perm = permutation(train.rows(), Seeds.derive(config.seed(), Seeds.SHUFFLE, epoch));
+      BatchStats epochStats = run.epoch(epoch);
+      BatchStats val = validation == null ? null : Evaluation.evaluate(objective, run.params(), run.state(),
+          validation);
+      EpochMetrics m = new EpochMetrics(epoch, run.step(), epochStats.meanLoss(), epochStats.accuracy(),
+          val == null ? null : val.meanLoss(), val == null ? null : val.accuracy(), run.rate(),
+          (System.nanoTime() - t0) / 1e9);
+      history.add(m);
+      log(m, train.rows());
+      listener.accept(m);
+      if (tracker != null) {
+        Double v = config.earlyStopping().monitor().read(m);
+        if (tracker.observe(epoch, v)) {
+          bestParams = run.params().clone();
+          bestState = run.state().clone();
+        } else if (tracker.shouldStop()) {
+          stop = tracker.stopReason();
+          break;
+        }
+      }
+      if (run.stopReason() != null) {
+        stop = run.stopReason();
+        break;
+      }
+    }
+    float[] params = run.params();
+    float[] state = run.state();
+    Integer bestEpoch = null;
+    if (tracker != null && config.earlyStopping().restoreBest() && bestParams != null) {
+      params = bestParams;
+      state = bestState;
+      bestEpoch = tracker.bestEpoch();
+    }
+    TrainingSummary summary = new TrainingSummary(history, bestEpoch, stop, run.step(),
+        (System.nanoTime() - start) / 1e9);
+    return new Model(spec, params, state, objective.loss(), List.of(), summary, Map.of());
+  }
+
+  /** Shuffled mini-batches, one {@link io.treeprop.core.optim.Updater} step each. */
+  private final class MiniBatchEpochs implements Epochs {
+    private final RowBatches rows;
+    private final float[] params;
+    private final float[] state;
+    private final OptimizerState opt;
+    private final int[] decay;
+    private final float[] grad;
+    private final DivergenceGuard guard = new DivergenceGuard();
+
+    MiniBatchEpochs(RowBatches rows, float[] params, float[] state) {
+      this.rows = rows;
+      this.params = params;
+      this.state = state;
+      this.opt = config.updater().optimizer().newState(params.length);
+      this.decay = config.updater().decayRanges(rows.objective.network().layout());
+      this.grad = new float[params.length];
+    }
+
+    @Override
+    public BatchStats epoch(int epoch) {
+      int b = rows.batch;
+      int n0 = rows.data.rows();
+      int[] perm = permutation(n0, Seeds.derive(config.seed(), Seeds.SHUFFLE, epoch));
       BatchStats epochStats = new BatchStats();
-      for (int from = 0; from < train.rows(); from += b) {
-        int n = Math.min(b, train.rows() - from);
+      for (int from = 0; from < n0; from += b) {
+        int n = Math.min(b, n0 - from);
         java.util.Arrays.fill(grad, 0f);
         BatchStats s = new BatchStats();
         long step = opt.step();
-        long seed = Seeds.derive(config.seed(), step);
-        for (int j = 0, parts = MicroBatch.parts(n, micro); j < parts; j++) {
-          int k = MicroBatch.start(n, micro, j);
-          int m = MicroBatch.start(n, micro, j + 1) - k;
-          train.gather(perm, from + k, m, ws.input(), y, w);
-          objective.accumulateGradient(ws, params, state, y, w, m, Seeds.microBatch(seed, k), grad, s);
-          addState(stateSum, ws.newState(), m);
-        }
+        rows.accumulate(perm, from, n, params, state, Seeds.derive(config.seed(), step), grad, s);
         if (!Double.isFinite(s.lossSum)) {
           throw new IllegalStateException("training diverged: the loss is " + s.lossSum + " at epoch " + epoch
               + ", step " + step + "; lower the learning rate (now " + config.updater().rate(step) + ") or add "
@@ -129,69 +180,40 @@ public final class LocalTrainer {
           throw new IllegalStateException("training diverged: " + exploded + " (epoch " + epoch + ", step " + step
               + "); lower the learning rate (now " + config.updater().rate(step) + ") or add gradient clipping");
         }
-        scale(grad, s.weightSum);
+        RowBatches.scale(grad, s.weightSum);
         config.updater().applyInPlace(params, grad, opt, decay);
-        if (!meanState(stateSum, n, state)) {
+        if (!rows.meanStateInto(n, state)) {
           throw new IllegalStateException("training diverged: a running statistic (state) is NaN or infinite at "
               + "epoch " + epoch + ", step " + step + "; lower the learning rate or raise batch_norm.epsilon");
         }
         epochStats.merge(s);
       }
-      BatchStats val = validation == null ? null : Evaluation.evaluate(objective, params, state, validation);
-      EpochMetrics m = new EpochMetrics(epoch, opt.step(), epochStats.meanLoss(), epochStats.accuracy(),
-          val == null ? null : val.meanLoss(), val == null ? null : val.accuracy(),
-          config.updater().rate(Math.max(0, opt.step() - 1)), (System.nanoTime() - t0) / 1e9);
-      history.add(m);
-      log(m, train.rows());
-      listener.accept(m);
-      if (tracker != null) {
-        Double v = config.earlyStopping().monitor().read(m);
-        if (tracker.observe(epoch, v)) {
-          bestParams = params.clone();
-          bestState = state.clone();
-        } else if (tracker.shouldStop()) {
-          stop = tracker.stopReason();
-          break;
-        }
-      }
+      return epochStats;
     }
-    Integer bestEpoch = null;
-    if (tracker != null && config.earlyStopping().restoreBest() && bestParams != null) {
-      params = bestParams;
-      state = bestState;
-      bestEpoch = tracker.bestEpoch();
-    }
-    TrainingSummary summary = new TrainingSummary(history, bestEpoch, stop, opt.step(),
-        (System.nanoTime() - start) / 1e9);
-    return new Model(spec, params, state, objective.loss(), List.of(), summary, Map.of());
-  }
 
-  /** Adds {@code rows ·} a micro-batch's new state: state is the count-weighted mean over micro-batches. */
-  private static void addState(double[] sum, float[] newState, int rows) {
-    for (int i = 0; i < sum.length; i++) {
-      sum[i] += (double) rows * newState[i];
+    @Override
+    public float[] params() {
+      return params;
     }
-  }
 
-  /** {@code state = sum / rows}, and clears the sum for the next step; false when a value is not finite. */
-  private static boolean meanState(double[] sum, int rows, float[] state) {
-    boolean finite = true;
-    for (int i = 0; i < sum.length; i++) {
-      state[i] = (float) (sum[i] / rows);
-      finite &= Float.isFinite(state[i]);
-      sum[i] = 0;
+    @Override
+    public float[] state() {
+      return state;
     }
-    return finite;
-  }
 
-  private static void scale(float[] grad, double weightSum) {
-    if (weightSum <= 0) {
-      java.util.Arrays.fill(grad, 0f);
-      return;
+    @Override
+    public long step() {
+      return opt.step();
     }
-    float inv = (float) (1.0 / weightSum);
-    for (int i = 0; i < grad.length; i++) {
-      grad[i] *= inv;
+
+    @Override
+    public double rate() {
+      return config.updater().rate(Math.max(0, opt.step() - 1));
+    }
+
+    @Override
+    public String stopReason() {
+      return null;
     }
   }
 

@@ -55,6 +55,9 @@ public record JobConfig(DataSection data, ModelSection model, TrainingSection tr
           + training.earlyStopping().monitor().jsonName() + ", but there is no validation data; set "
           + "data.validation or data.validationFraction, or monitor train_loss");
     }
+    if (training.optimizer() instanceof io.treeprop.core.optim.Lbfgs) {
+      io.treeprop.core.train.LbfgsTraining.requireDeterministic(model.layers(), "model.layers");
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.treeprop.jobs.config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import io.treeprop.core.optim.Lbfgs;
 import io.treeprop.core.optim.Optimizer;
 import io.treeprop.core.optim.Optimizers;
 import io.treeprop.core.optim.Schedule;
@@ -19,8 +20,8 @@ import java.util.Map;
  * The {@code training} section: how long, in what batches, with which optimizer, schedule, regularisation, early
  * stopping, partitioning and checkpoints. Every key has a default (the {@code DEFAULT_*} constants).
  *
- * @param epochs passes over the training data (at least 1)
- * @param batchSize global mini-batch size, independent of the partition count (at least 1)
+ * @param epochs passes over the training data (at least 1); with lbfgs, its iterations
+ * @param batchSize global mini-batch size, independent of the partition count (at least 1); not used by lbfgs
  * @param seed seeds every random choice: initialisation, shuffles, dropout, the validation split
  * @param optimizer core optimizer with its hyperparameters
  * @param schedule learning-rate schedule
@@ -92,6 +93,16 @@ public record TrainingSection(int epochs, int batchSize, long seed, Optimizer op
     if (checkpoints == null && resume) {
       throw new IllegalArgumentException("training.checkpoints.resume needs training.checkpoints.dir");
     }
+    if (optimizer instanceof Lbfgs) {
+      if (clipNorm > 0) {
+        throw new IllegalArgumentException("training.clipNorm (" + clipNorm + ") does not apply to the lbfgs "
+            + "optimizer, whose line search chooses each step; remove it");
+      }
+      if (!schedule.equals(DEFAULT_SCHEDULE)) {
+        throw new IllegalArgumentException("training.schedule does not apply to the lbfgs optimizer, whose line "
+            + "search chooses each step; remove it");
+      }
+    }
   }
 
   /** Every default: Adam, constant rate, 10 epochs of 128, seed 42, no early stopping, no checkpoints. */
@@ -106,6 +117,10 @@ public record TrainingSection(int epochs, int batchSize, long seed, Optimizer op
       return defaults();
     }
     Optimizer optimizer = optimizer(t);
+    if (optimizer instanceof Lbfgs && t.value("batchSize") != null) {
+      throw t.error("batchSize", "does not apply to the lbfgs optimizer, which uses every training row in each "
+          + "iteration (full batch); remove it");
+    }
     ScheduleSpec schedule = schedule(t);
     EarlyStopping es = earlyStopping(t);
     Node c = t.optObject("checkpoints", CHECKPOINT_KEYS);
@@ -133,7 +148,9 @@ public record TrainingSection(int epochs, int batchSize, long seed, Optimizer op
   Map<String, Object> render() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("epochs", epochs);
-    m.put("batchSize", batchSize);
+    if (!(optimizer instanceof Lbfgs)) {
+      m.put("batchSize", batchSize); // lbfgs refuses it: it uses every row
+    }
     m.put("seed", seed);
     m.put("optimizer", CoreJson.tree(optimizer));
     m.put("schedule", renderSchedule());

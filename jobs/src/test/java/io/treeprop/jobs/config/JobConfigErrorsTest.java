@@ -65,6 +65,24 @@ class JobConfigErrorsTest {
   }
 
   @Test
+  void lbfgsRefusesTheMiniBatchAndStepSettingsItHasNoUseFor() {
+    minimalFails("training { optimizer = lbfgs, batchSize = 64 }", "training.batchSize: does not apply to the lbfgs "
+        + "optimizer, which uses every training row in each iteration (full batch); remove it (at job.conf line");
+    minimalFails("training { optimizer = lbfgs, clipNorm = 1 }", "training.clipNorm (1.0) does not apply to the "
+        + "lbfgs optimizer, whose line search chooses each step; remove it");
+    minimalFails("training { optimizer = lbfgs, schedule = cosine }", "training.schedule does not apply to the "
+        + "lbfgs optimizer");
+    minimalFails("training.optimizer = lbfgs\nmodel.layers = [{ type = dense, units = 4 }, { type = dropout, rate = "
+        + "0.5 }, { type = dense, units = 3 }]", "model.layers[1] is a dropout layer, which draws new random values at "
+        + "every evaluation; lbfgs's line search needs the same loss each time: remove it, or train with an "
+        + "SGD-family optimizer");
+    minimalFails("training.optimizer { type = lbfgs, historySize = 0 }",
+        "training.optimizer.historySize (0) must be in [1, 100] (at job.conf line");
+    minimalFails("training.optimizer { type = lbfgs, learningRate = 0.1 }",
+        "unknown key training.optimizer.learningRate", "historySize", "tolerance");
+  }
+
+  @Test
   void unknownTypeNamesListTheKnownOnes() {
     minimalFails("training.optimizer = adamx", "training.optimizer.type: \"adamx\" is not one of sgd, momentum, "
         + "nesterov, adagrad, rmsprop, adam, adamw");

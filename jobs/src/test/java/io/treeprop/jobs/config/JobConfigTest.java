@@ -125,6 +125,9 @@ class JobConfigTest {
     assertEquals(new Optimizers.Momentum(0.05f, 0.8f), minimal("training.optimizer = momentum",
         "training.optimizer.learningRate=0.05", "training.optimizer.momentum=0.8").training().optimizer());
     assertEquals(new Optimizers.Adam(0.05f), minimal("", "training.optimizer.learningRate=0.05").training().optimizer());
+    assertEquals(new io.treeprop.core.optim.Lbfgs(5, 1e-7), minimal("training.optimizer { type = lbfgs, "
+        + "historySize = 5, tolerance = 1e-7 }").training().optimizer());
+    assertEquals(new io.treeprop.core.optim.Lbfgs(), minimal("training.optimizer = lbfgs").training().optimizer());
     assertEquals(new ScheduleSpec.CosineOverRun(0.001, 0),
         minimal("training.schedule = cosine", "training.schedule.minRate=0.001").training().schedule());
   }
@@ -164,6 +167,14 @@ class JobConfigTest {
     assertEquals(Map.of("spark.executor.memory", "4g", "spark.task.cpus", "2"), c.spark().conf());
     assertEquals(4, c.network(4).input().size());
     assertNotEquals(c, parse(c.render(), "training.epochs=4"));
+  }
+
+  @Test
+  void anLbfgsJobRendersWithoutTheBatchSizeItRefusesAndParsesBackEqual() {
+    JobConfig c = minimal("training.optimizer { type = lbfgs, historySize = 7 }\ntraining.epochs = 30");
+    String rendered = c.render();
+    assertFalse(rendered.contains("batchSize"), rendered);
+    assertEquals(c, parse(rendered));
   }
 
   @ParameterizedTest

@@ -6,6 +6,7 @@ import io.treeprop.core.model.Json;
 import io.treeprop.core.model.Model;
 import io.treeprop.core.model.ModelFiles;
 import io.treeprop.core.model.NetworkSpec;
+import io.treeprop.core.optim.Lbfgs;
 import io.treeprop.core.optim.OptimizerState;
 import io.treeprop.core.train.BatchStats;
 import java.io.DataInputStream;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * optimizer.bin, little-endian: "TPOS", int32 version 1, int32 slot count, int32 slot size, int64 step,
  *                               int32 CRC32 of the payload, then float32[count × size]
  * </pre>
+ * The slots are the optimizer's moments (at most 2), or L-BFGS's correction pairs {@code s₁, y₁, s₂, y₂, …}
+ * oldest first (at most {@code 2 · Lbfgs.MAX_HISTORY}); the format is unchanged, only the bound on the count widened.
  */
 final class Checkpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
@@ -293,7 +296,7 @@ final class Checkpoints {
     if (!Arrays.equals(magic, OPT_MAGIC) || version != OPT_VERSION) {
       throw new IllegalArgumentException(file + " is not a version-" + OPT_VERSION + " Treeprop optimizer file");
     }
-    if (count < 0 || count > 8 || (count > 0 && size != paramCount) || step < 0) {
+    if (count < 0 || count > 2 * Lbfgs.MAX_HISTORY || (count > 0 && size != paramCount) || step < 0) {
       throw new IllegalArgumentException(file + " holds " + count + " slots of " + size + " values at step " + step
           + "; the network has " + paramCount + " parameters");
     }

@@ -7,8 +7,11 @@ import io.treeprop.core.model.Model;
 import io.treeprop.core.model.Network;
 import io.treeprop.core.model.NetworkSpec;
 import io.treeprop.core.model.TrainingSummary;
+import io.treeprop.core.optim.Lbfgs;
+import io.treeprop.core.optim.LbfgsSolver;
 import io.treeprop.core.train.BatchStats;
 import io.treeprop.core.train.EarlyStopping;
+import io.treeprop.core.train.LbfgsTraining;
 import io.treeprop.core.train.Objective;
 import io.treeprop.core.train.TrainConfig;
 import io.treeprop.spark.data.Block;
@@ -41,6 +44,10 @@ import scala.reflect.ClassTag$;
  * lets every partition compute the gradient of its slice of the global batch ({@link StepTask}), sums the
  * partial results with {@code treeAggregate}, and applies the core {@link io.treeprop.core.optim.Updater} on the
  * driver. Holds configuration only: each {@code fit} builds its own state.
+ *
+ * <p>With {@link Lbfgs} an epoch is one full-batch L-BFGS iteration ({@link LbfgsTraining}): every evaluation of
+ * the loss and gradient its line search asks for is one aggregation over all rows of every partition, by either
+ * exchange; the history is the checkpoint's optimizer state.
  */
 public final class SparkTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
@@ -88,6 +95,9 @@ public final class SparkTrainer {
           + " and " + net.layout().stateCount() + "; it must have the same layers");
     }
     TrainConfig tc = config.train();
+    if (tc.updater().optimizer() instanceof Lbfgs) {
+      LbfgsTraining.require(spec, tc.updater());
+    }
     EarlyStopping es = tc.earlyStopping();
     boolean hasValidation = validation != null || tc.validationFraction() > 0;
     if (es != null && es.monitor().needsValidation() && !hasValidation) {
@@ -206,6 +216,18 @@ public final class SparkTrainer {
     private float[] spareParams;
     /** Null when each step is its own treeAggregate job. */
     private BarrierExchange barrier;
+    /** The L-BFGS settings, or null for a mini-batch optimizer. */
+    private final Lbfgs lbfgs;
+    /** The L-BFGS solver and its current point, made at the first iteration of this process. */
+    private LbfgsSolver solver;
+    private LbfgsSolver.Point<LbfgsTraining.Evaluation> at;
+    /** The last L-BFGS step length, and why the solver stopped (null while it goes on). */
+    private double stepLength;
+    private String solverStop;
+    /** Timings of the last {@link #aggregate}. */
+    private double sendMs;
+    private double gatherMs;
+    private long gatheredAt;
 
     Run(NetworkSpec spec, Loss loss, Objective objective, Packer.Packed data, Packer.Packed val, SparkContext sc) {
       this.spec = spec;
@@ -218,8 +240,9 @@ public final class SparkTrainer {
       this.specJson = Json.writeCompact(spec);
       this.lossJson = Json.writeCompact(loss);
       this.tc = config.train();
+      this.lbfgs = tc.updater().optimizer() instanceof Lbfgs l ? l : null;
       int b = (int) Math.min(tc.batchSize(), data.rows());
-      this.stepsPerEpoch = (int) ((data.rows() + b - 1) / b);
+      this.stepsPerEpoch = lbfgs != null ? 1 : (int) ((data.rows() + b - 1) / b);
       this.decay = tc.updater().decayRanges(objective.network().layout());
       this.fingerprint = fingerprint(spec, loss, data.blocks().getNumPartitions());
       try {
@@ -292,6 +315,9 @@ public final class SparkTrainer {
         }
         r.epochSeconds += (System.nanoTime() - e0) / 1e9;
         String reason = endEpoch();
+        if (reason == null) {
+          reason = solverStop;
+        }
         r.seconds = before + (System.nanoTime() - t0) / 1e9;
         if (reason != null) {
           stop = reason;
@@ -354,35 +380,100 @@ public final class SparkTrainer {
     }
 
     private void step() {
+      if (lbfgs != null) {
+        iterate();
+        return;
+      }
+      StepAggregate agg = aggregate(r.epoch, r.stepInEpoch, r.optimizer.step(), r.params, r.state,
+          String.format("treeprop: epoch %d/%d, step %d/%d (global %d)", r.epoch, tc.epochs(), r.stepInEpoch + 1,
+              stepsPerEpoch, r.optimizer.step() + 1));
+      update(agg, sendMs, gatherMs, gatheredAt);
+    }
+
+    /**
+     * Every partition's contribution at these weights, summed: through the barrier exchange, or one
+     * {@code treeAggregate} job (described as {@code description}). Leaves its timings in {@link #sendMs},
+     * {@link #gatherMs} and {@link #gatheredAt}.
+     */
+    private StepAggregate aggregate(int epoch, int stepInEpoch, long globalStep, float[] params, float[] state,
+        String description) {
       if (barrier != null) {
         long t0 = System.nanoTime();
-        StepAggregate agg = viaBarrier(() -> barrier.step(r.epoch, r.stepInEpoch, r.optimizer.step(), r.params,
-            r.state));
+        StepAggregate agg = viaBarrier(() -> barrier.step(epoch, stepInEpoch, globalStep, params, state));
         if (agg != null) {
-          long t2 = System.nanoTime();
+          gatheredAt = System.nanoTime();
           // sending the order plays the broadcast's part; receiving includes the tasks' compute
-          double send = barrier.sendNanos / 1e6;
-          double wait = (t2 - t0) / 1e6 - send;
-          update(agg, send, wait, t2);
-          return;
+          sendMs = barrier.sendNanos / 1e6;
+          gatherMs = (gatheredAt - t0) / 1e6 - sendMs;
+          return agg;
         }
       }
-      long step = r.optimizer.step();
-      sc.setJobDescription(String.format("treeprop: epoch %d/%d, step %d/%d (global %d)", r.epoch, tc.epochs(),
-          r.stepInEpoch + 1, stepsPerEpoch, step + 1));
+      sc.setJobDescription(description);
       long t0 = System.nanoTime();
-      Broadcast<Weights> bc = sc.broadcast(new Weights(r.params, r.state), ClassTag$.MODULE$.apply(Weights.class));
+      Broadcast<Weights> bc = sc.broadcast(new Weights(params, state), ClassTag$.MODULE$.apply(Weights.class));
       try {
         long t1 = System.nanoTime();
         StepAggregate agg = data.blocks().treeAggregate(new StepAggregate(),
-            new StepTask(specJson, lossJson, tc.seed(), r.epoch, r.stepInEpoch, stepsPerEpoch, step, bc),
+            new StepTask(specJson, lossJson, tc.seed(), epoch, stepInEpoch, stepsPerEpoch, globalStep, bc),
             StepAggregate::merge, config.treeDepth());
-        long t2 = System.nanoTime();
-        update(agg, (t1 - t0) / 1e6, (t2 - t1) / 1e6, t2);
+        gatheredAt = System.nanoTime();
+        sendMs = (t1 - t0) / 1e6;
+        gatherMs = (gatheredAt - t1) / 1e6;
+        return agg;
       } finally {
         bc.destroy();
         sc.setJobDescription(callerDescription);
       }
+    }
+
+    /**
+     * One L-BFGS iteration (the epoch's only step): the solver continues from the checkpointed history, its
+     * current point evaluated again after a resume (an evaluation is a pure function of the weights).
+     */
+    private void iterate() {
+      long t0 = System.nanoTime();
+      if (solver == null) {
+        solver = new LbfgsSolver(lbfgs, r.optimizer);
+        at = evaluate(r.params);
+        if (!Double.isFinite(at.f())) {
+          throw new IllegalStateException("training diverged: the loss at the " + (r.optimizer.step() == 0
+              ? "initial weights" : "weights of iteration " + r.optimizer.step()) + " is " + at.f()
+              + lastCheckpointNote());
+        }
+      }
+      LbfgsSolver.Step<LbfgsTraining.Evaluation> s = solver.iterate(at, this::evaluate);
+      at = s.point();
+      r.params = at.x();
+      if (s.stepLength() > 0) {
+        r.state = at.info().state();
+      }
+      r.optimizer = solver.state();
+      r.epochStats = new BatchStats().merge(at.info().stats());
+      stepLength = s.stepLength();
+      solverStop = s.stop();
+      double ms = (System.nanoTime() - t0) / 1e6;
+      StepTiming timing = new StepTiming(0, ms, 0, 0, 0);
+      StepReport report = new StepReport(r.epoch, tc.epochs(), 0, 1, r.optimizer.step(), r.epochStats.meanLoss(),
+          r.epochStats.accuracy(), r.epochStats.rows, stepLength, timing);
+      listeners.forEach(l -> l.onStep(report));
+    }
+
+    /** The L-BFGS objective at {@code x}: one aggregation over every training row ({@link LbfgsTraining}). */
+    private LbfgsSolver.Point<LbfgsTraining.Evaluation> evaluate(float[] x) {
+      StepAggregate agg = aggregate(LbfgsTraining.EVALUATION_EPOCH, 0, LbfgsTraining.EVALUATION_STEP, x, r.state,
+          String.format("treeprop: L-BFGS iteration %d/%d, evaluation", r.optimizer.step() + 1, tc.epochs()));
+      BatchStats s = agg.stats;
+      float[] g = new float[x.length];
+      if (agg.hasGradient()) {
+        agg.scaledGradient(s.weightSum > 0 ? 1.0 / s.weightSum : 0, g);
+      }
+      float[] st = r.state.clone();
+      if (agg.stateSum != null && agg.stateRows > 0) {
+        for (int i = 0; i < st.length; i++) {
+          st[i] = (float) (agg.stateSum[i] / agg.stateRows);
+        }
+      }
+      return LbfgsTraining.point(x, g, new LbfgsTraining.Evaluation(s, st), tc.updater().l2(), decay);
     }
 
     /**
@@ -458,7 +549,7 @@ public final class SparkTrainer {
       BatchStats e = r.epochStats;
       EpochMetrics m = new EpochMetrics(r.epoch, r.optimizer.step(), e.meanLoss(), e.accuracy(),
           v == null ? null : v.meanLoss(), v == null ? null : v.accuracy(),
-          tc.updater().rate(Math.max(0, r.optimizer.step() - 1)), r.epochSeconds);
+          lbfgs != null ? stepLength : tc.updater().rate(Math.max(0, r.optimizer.step() - 1)), r.epochSeconds);
       r.history.add(m);
       listeners.forEach(l -> l.onEpoch(m));
       String reason = null;
