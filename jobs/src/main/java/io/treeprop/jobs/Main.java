@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 /** The {@code treeprop} command. */
 @Command(name = "treeprop", mixinStandardHelpOptions = true, version = "treeprop 0.1.0",
     description = "Train, evaluate, score with and inspect feed-forward neural networks.",
-    subcommands = {QuickstartCommand.class, TrainCommand.class, EvaluateCommand.class, ScoreCommand.class,
-        InspectCommand.class})
+    subcommands = {QuickstartCommand.class, TrainCommand.class, TuneCommand.class, EvaluateCommand.class,
+        ScoreCommand.class, InspectCommand.class})
 public final class Main implements Runnable {
   /** Exit code of a failed command. */
   public static final int FAILED = 1;
