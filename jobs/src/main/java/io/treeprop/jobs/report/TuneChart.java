@@ -91,8 +91,9 @@ public final class TuneChart {
     st.setChartPadding(12);
     int first = points.stream().mapToInt(Point::trial).min().orElse(1);
     int last = points.stream().mapToInt(Point::trial).max().orElse(1);
-    st.setXAxisMin(first - 0.5);
-    st.setXAxisMax(last + 0.5);
+    // whole-number bounds put the ticks on whole numbers (half-way bounds put them half-way, and left unlabelled)
+    st.setXAxisMin(first - 1.0);
+    st.setXAxisMax(last + 1.0);
     // trial numbers are whole: label only integral ticks
     st.setxAxisTickLabelsFormattingFunction(v -> v == Math.rint(v) ? Long.toString(Math.round(v)) : "");
   }
