@@ -6,9 +6,9 @@ import picocli.CommandLine.Option;
 
 /** The {@code treeprop} command. */
 @Command(name = "treeprop", mixinStandardHelpOptions = true, version = "treeprop 0.1.0",
-    description = "Train, evaluate, score with, inspect and export feed-forward neural networks.",
-    subcommands = {QuickstartCommand.class, TrainCommand.class, EvaluateCommand.class, ScoreCommand.class,
-        InspectCommand.class, ExportCommand.class})
+    description = "Train, tune, evaluate, score with, inspect and export feed-forward neural networks.",
+    subcommands = {QuickstartCommand.class, TrainCommand.class, TuneCommand.class, EvaluateCommand.class,
+        ScoreCommand.class, InspectCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
   /** Exit code of a failed command. */
   public static final int FAILED = 1;

@@ -64,7 +64,8 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void run(SparkSession spark, JobConfig cfg, Phases phases) throws Exception {
+  /** Trains, saves and evaluates the job in {@code spark}, as {@code treeprop train} does. */
+  static void run(SparkSession spark, JobConfig cfg, Phases phases) throws Exception {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     boolean overwrite = cfg.output().overwrite();
     checkOutputs(cfg, hadoop);
@@ -174,12 +175,17 @@ final class TrainCommand implements Callable<Integer> {
    */
   private static int partitions(SparkSession spark, SourceData train) {
     int source = train.frame().rdd().getNumPartitions();
-    int cpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-    int slots = Math.max(1, spark.sparkContext().defaultParallelism() / Math.max(1, cpus));
+    int slots = slots(spark);
     int chosen = source >= slots ? source : (int) Math.min(slots, train.rows());
     System.out.printf("partitions: %d (%s; set training.partitions to choose)%n", chosen, chosen == source
         ? "as the data comes" : "the application's " + slots + " task slots; the data comes in " + source);
     return chosen;
+  }
+
+  /** The application's task slots: its default parallelism over the cores each task takes. */
+  static int slots(SparkSession spark) {
+    int cpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+    return Math.max(1, spark.sparkContext().defaultParallelism() / Math.max(1, cpus));
   }
 
   /**
@@ -213,7 +219,7 @@ final class TrainCommand implements Callable<Integer> {
    * Scaled features, and labels as class indices (classification) or numbers (regression); an autoencoder's data
    * have no labels.
    */
-  private static SourceData prepare(SourceData d, Scaling scaling, LabelMapping mapping, boolean reconstruction) {
+  static SourceData prepare(SourceData d, Scaling scaling, LabelMapping mapping, boolean reconstruction) {
     SourceData scaled = scaling.apply(d);
     if (reconstruction) {
       return scaled;
@@ -236,7 +242,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Scaling, label mapping (and class names: data.classNames, else the labels), how the data was read and the effective job config. */
   @SuppressWarnings("unchecked")
-  private static Model withMetadata(Model m, JobConfig cfg, Scaling scaling, LabelMapping mapping,
+  static Model withMetadata(Model m, JobConfig cfg, Scaling scaling, LabelMapping mapping,
       TrainingSource source) {
     Map<String, Object> meta = new HashMap<>(m.metadata());
     meta.putAll(scaling.toMetadata());

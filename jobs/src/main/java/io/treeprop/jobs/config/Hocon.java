@@ -215,7 +215,7 @@ final class Hocon {
   }
 
   /** Expands bare names to {@code {type: name}} and a typeless {@code scaling {factor: f}} to type factor. */
-  private static Config expand(Config c) {
+  static Config expand(Config c) {
     for (List<String> path : NAMED) {
       ConfigValue v = at(c.root(), path);
       if (v != null && v.valueType() == ConfigValueType.STRING) {

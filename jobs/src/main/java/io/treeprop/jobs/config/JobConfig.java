@@ -148,8 +148,17 @@ public record JobConfig(DataSection data, ModelSection model, TrainingSection tr
   }
 
   private static JobConfig from(Config file, List<String> overrides) {
+    return of(Hocon.layer(file, overrides == null ? List.of() : overrides));
+  }
+
+  /** Reads a job from a config already layered and expanded by {@link Hocon#layer}. */
+  static JobConfig of(Config c) {
     try {
-      Config c = Hocon.layer(file, overrides == null ? List.of() : overrides);
+      if (c.root().get(TuneSection.NAME) != null) {
+        throw new IllegalArgumentException(TuneSection.NAME + ": this file has a tune section, which treeprop tune "
+            + "reads; run treeprop tune on it, or remove the section to train once"
+            + ConfigErrors.where(c.root().get(TuneSection.NAME).origin()));
+      }
       Node root = Node.root(c.root(), KEYS);
       DataSection data = DataSection.read(root.object("data", DataSection.KEYS, "the data section, e.g. data { "
           + "train { format: csv, path: train.csv, header: true, labelColumn: y } }"));

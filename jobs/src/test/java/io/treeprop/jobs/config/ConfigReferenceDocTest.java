@@ -72,6 +72,11 @@ class ConfigReferenceDocTest {
     expected.put("training.checkpoints.keepLast", TrainingSection.DEFAULT_KEEP_LAST);
     expected.put("training.checkpoints.resume", TrainingSection.DEFAULT_RESUME);
     expected.put("output.overwrite", OutputSection.DEFAULT_OVERWRITE);
+    expected.put("tune.samples", TuneSection.DEFAULT_SAMPLES);
+    expected.put("tune.seed", TuneSection.DEFAULT_SEED);
+    expected.put("tune.folds", TuneSection.DEFAULT_FOLDS);
+    expected.put("tune.parallelism", TuneSection.DEFAULT_PARALLELISM);
+    expected.put("tune.trainBest", TuneSection.DEFAULT_TRAIN_BEST);
     for (Map.Entry<String, Object> e : expected.entrySet()) {
       String cell = defaults.get(e.getKey());
       assertTrue(cell != null, e.getKey() + " has no row");
@@ -104,6 +109,7 @@ class ConfigReferenceDocTest {
     prefixed(keys, "training.checkpoints.", TrainingSection.CHECKPOINT_KEYS);
     prefixed(keys, "output.", OutputSection.KEYS);
     prefixed(keys, "spark.", SparkSection.KEYS);
+    prefixed(keys, "tune.", TuneSection.KEYS);
     keys.removeAll(JobConfig.KEYS);
     return keys;
   }

@@ -148,6 +148,31 @@ class ExampleConfigsTest {
   }
 
   @Test
+  void binaryTuneIsSixCrossValidatedTrialsOfTheBinaryJob() {
+    TuneConfig t = TuneConfig.load(ROOT.resolve("conf/binary-tune.conf").toString(), List.of(),
+        new org.apache.hadoop.conf.Configuration());
+    assertEquals(List.of("model.layers", "training.optimizer.learningRate"), t.keys());
+    assertEquals(6, t.trials().size());
+    assertEquals(3, t.folds());
+    assertEquals(TuneSection.Metric.ACCURACY, t.metric());
+    assertTrue(t.maximize());
+    assertTrue(t.tune().trainBest());
+    assertEquals("out/binary/tune", t.dir());
+    JobConfig binary = example("binary.conf");
+    // the grid's last key varies fastest: trial 2 is the narrow network at the middle rate
+    JobConfig second = t.trials().get(1).job();
+    assertEquals(new Optimizers.Adam(0.01f), second.training().optimizer());
+    assertEquals(new LayerSpec.Dense(8), second.model().layers().get(0));
+    assertEquals(6, t.trials().get(5).job().model().layers().size());
+    assertEquals(4, second.model().layers().size());
+    // everything the grid does not name is binary.conf's
+    assertEquals(binary.data(), second.data());
+    assertEquals(binary.output(), second.output());
+    assertEquals(binary.training().earlyStopping(), second.training().earlyStopping());
+    assertEquals(binary.model().loss(), second.model().loss());
+  }
+
+  @Test
   void sampleDataFilesExistWhereTheExamplesPointAndAreTiny() throws Exception {
     for (String name : List.of("regression.conf", "binary.conf")) {
       JobConfig c = example(name);
