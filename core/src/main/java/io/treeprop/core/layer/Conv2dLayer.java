@@ -17,10 +17,12 @@ import io.treeprop.core.tensor.Shape;
  * </pre>
  *
  * The patch matrix is scratch for one sample at a time (recomputed in backward), so memory does not grow with the
- * batch.
+ * batch. A package-private constructor lets a chunk of samples share each product (their patch matrices side by
+ * side, {@code [K, n·P]}, outputs and output gradients copied between {@code [f, n·P]} and the NCHW rows); it
+ * measured slower than one sample per product (DESIGN.md decision 14) and is kept for re-measuring.
  */
 public final class Conv2dLayer implements Layer {
-  /** Samples whose patch matrices share one product (DESIGN.md decision 14). */
+  /** Samples whose patch matrices share one product, as compiled from a spec (DESIGN.md decision 14). */
   static final int CHUNK = 1;
 
   private final Shape input;
@@ -186,16 +188,30 @@ public final class Conv2dLayer implements Layer {
     }
   }
 
-  /** {@code db += Σ over rows and positions of dY}, per filter. */
+  /**
+   * {@code db += Σ over rows and positions of dY}, per filter. Four interleaved partial sums per row and filter:
+   * a single running sum waits on each add's latency.
+   */
   private void biasGradient(float[] dy, int batch, float[] g, int gb) {
     int p = oh * ow;
     for (int r = 0; r < batch; r++) {
       for (int j = 0; j < filters; j++) {
-        float s = 0f;
-        for (int i = (r * filters + j) * p, end = i + p; i < end; i++) {
-          s += dy[i];
+        int i = (r * filters + j) * p;
+        int end = i + p;
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        for (; i + 3 < end; i += 4) {
+          s0 += dy[i];
+          s1 += dy[i + 1];
+          s2 += dy[i + 2];
+          s3 += dy[i + 3];
         }
-        g[gb + j] += s;
+        for (; i < end; i++) {
+          s0 += dy[i];
+        }
+        g[gb + j] += (s0 + s1) + (s2 + s3);
       }
     }
   }

@@ -46,7 +46,9 @@ final class Patches {
             int src = plane + iy * w;
             int x0 = Math.min(ow, firstInside(j, win.strideW(), win.padW()));
             int x1 = Math.max(x0, endInside(j, win.strideW(), win.padW(), w, ow));
-            Arrays.fill(col, o, o + x0, 0f);
+            for (int ox = 0; ox < x0; ox++) {
+              col[o + ox] = 0f;
+            }
             if (win.strideW() == 1) {
               System.arraycopy(x, src + x0 - win.padW() + j, col, o + x0, x1 - x0);
             } else {
@@ -55,7 +57,9 @@ final class Patches {
                 col[o + ox] = x[d + ox * win.strideW()];
               }
             }
-            Arrays.fill(col, o + x1, o + ow, 0f);
+            for (int ox = x1; ox < ow; ox++) {
+              col[o + ox] = 0f;
+            }
           }
         }
       }
