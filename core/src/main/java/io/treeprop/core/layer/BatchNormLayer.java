@@ -78,12 +78,17 @@ public final class BatchNormLayer implements Layer {
       if (f.training()) {
         double s = 0;
         for (int r = 0; r < n; r++) {
-          s += sum(x, at(r, ch), spatial);
+          for (int i = at(r, ch), end = i + spatial; i < end; i++) {
+            s += x[i];
+          }
         }
         double mu = s / m;
         double q = 0;
         for (int r = 0; r < n; r++) {
-          q += squaredDeviations(x, at(r, ch), spatial, mu);
+          for (int i = at(r, ch), end = i + spatial; i < end; i++) {
+            double d = x[i] - mu;
+            q += d * d;
+          }
         }
         double var = q / m;
         mean = (float) mu;
@@ -128,8 +133,10 @@ public final class BatchNormLayer implements Layer {
       double sumDy = 0;
       double sumDyXhat = 0;
       for (int r = 0; r < n; r++) {
-        sumDy += sum(dy, at(r, ch), spatial);
-        sumDyXhat += sumProducts(dy, x, at(r, ch), spatial, mean, inv);
+        for (int i = at(r, ch), end = i + spatial; i < end; i++) {
+          sumDy += dy[i];
+          sumDyXhat += dy[i] * ((x[i] - mean) * inv);
+        }
       }
       grad[g + ch] += (float) sumDyXhat;
       grad[g + channels + ch] += (float) sumDy;
@@ -155,70 +162,5 @@ public final class BatchNormLayer implements Layer {
         }
       }
     }
-  }
-
-  // The sums below keep four running sums: one would wait on each double add's latency (they were most of the
-  // layer's time); the order differs from one running sum only in rounding.
-
-  /** {@code Σ a[from … from + len)} in double. */
-  private static double sum(float[] a, int from, int len) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = from;
-    for (int end = from + len; i + 3 < end; i += 4) {
-      s0 += a[i];
-      s1 += a[i + 1];
-      s2 += a[i + 2];
-      s3 += a[i + 3];
-    }
-    for (int end = from + len; i < end; i++) {
-      s0 += a[i];
-    }
-    return (s0 + s1) + (s2 + s3);
-  }
-
-  /** {@code Σ (a[i] − mu)²} over {@code [from, from + len)}. */
-  private static double squaredDeviations(float[] a, int from, int len, double mu) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = from;
-    for (int end = from + len; i + 3 < end; i += 4) {
-      double d0 = a[i] - mu;
-      double d1 = a[i + 1] - mu;
-      double d2 = a[i + 2] - mu;
-      double d3 = a[i + 3] - mu;
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-      s2 += d2 * d2;
-      s3 += d3 * d3;
-    }
-    for (int end = from + len; i < end; i++) {
-      double d = a[i] - mu;
-      s0 += d * d;
-    }
-    return (s0 + s1) + (s2 + s3);
-  }
-
-  /** {@code Σ dy[i] · ((x[i] − mean) · inv)} over {@code [from, from + len)}, products in float. */
-  private static double sumProducts(float[] dy, float[] x, int from, int len, float mean, float inv) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = from;
-    for (int end = from + len; i + 3 < end; i += 4) {
-      s0 += dy[i] * ((x[i] - mean) * inv);
-      s1 += dy[i + 1] * ((x[i + 1] - mean) * inv);
-      s2 += dy[i + 2] * ((x[i + 2] - mean) * inv);
-      s3 += dy[i + 3] * ((x[i + 3] - mean) * inv);
-    }
-    for (int end = from + len; i < end; i++) {
-      s0 += dy[i] * ((x[i] - mean) * inv);
-    }
-    return (s0 + s1) + (s2 + s3);
   }
 }
