@@ -41,7 +41,9 @@ import org.openjdk.jmh.results.RunResult;
  *       {@code dev.ludovic.netlib}, for 32 samples (it is slow) — the speed a direct convolution in the Vector API would have to beat, doing
  *       the same multiply-adds with less regular memory access.
  *   <li>{@code copiesRows}, {@code copiesSpans}: what the layer copies without the products (im2col twice and
- *       col2im per sample), one output row per copy (the general loop) or one span per patch row.
+ *       col2im per sample), one output row per copy (the general loop) or one span per patch row;
+ *       {@code copiesNhwc}: the same for an NHWC layout (one 64-float copy per pixel and tap), without the
+ *       layout transposes it would add.
  * </ul>
  *
  * Run: {@code bin/jmh ConvBenchmark} (JMH options after it, e.g. {@code -wi 3 -i 5}).
@@ -153,6 +155,12 @@ public class ConvBenchmark {
     return dx;
   }
 
+  @Benchmark
+  public float[] copiesNhwc() {
+    ConvVariants.copiesNhwc(x, col, dx, B, C, HW, HW, 3);
+    return dx;
+  }
+
   public static void main(String[] args) throws Exception {
     Collection<RunResult> results = Jmh.run(ConvBenchmark.class, args);
     double flops = new Gemms().conv(B, 1, C, K, P, true).flops();
@@ -165,6 +173,7 @@ public class ConvBenchmark {
     t.gflops("convSgemmVectorApi", flops / 8, null);
     t.time("copiesRows");
     t.time("copiesSpans");
+    t.time("copiesNhwc");
     t.print();
   }
 }

@@ -47,4 +47,54 @@ public final class ConvVariants {
       }
     }
   }
+
+  /**
+   * What an NHWC convolution would copy for the same batch (im2row twice, its adjoint once per sample), for
+   * comparison with {@link #copies}: the image as {@code [h, w, c]}, the patch matrix as {@code [h·w, k·k·c]}
+   * (row = output pixel, column = (i, j, channel)), so every tap is one copy of {@code c} contiguous floats. A
+   * "same" k×k window at stride 1. Leaves out the transposes from and to the NCHW rows an NHWC layer would add.
+   */
+  public static void copiesNhwc(float[] x, float[] col, float[] dx, int batch, int c, int h, int w, int k) {
+    int size = c * h * w;
+    int pad = k / 2;
+    int kc = k * k * c;
+    for (int r = 0; r < batch; r++) {
+      for (int twice = 0; twice < 2; twice++) {
+        for (int oy = 0; oy < h; oy++) {
+          for (int ox = 0; ox < w; ox++) {
+            int o = (oy * w + ox) * kc;
+            for (int i = 0; i < k; i++) {
+              int iy = oy - pad + i;
+              for (int j = 0; j < k; j++, o += c) {
+                int ix = ox - pad + j;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                  java.util.Arrays.fill(col, o, o + c, 0f);
+                } else {
+                  System.arraycopy(x, r * size + (iy * w + ix) * c, col, o, c);
+                }
+              }
+            }
+          }
+        }
+      }
+      java.util.Arrays.fill(dx, r * size, (r + 1) * size, 0f);
+      for (int oy = 0; oy < h; oy++) {
+        for (int ox = 0; ox < w; ox++) {
+          int o = (oy * w + ox) * kc;
+          for (int i = 0; i < k; i++) {
+            int iy = oy - pad + i;
+            for (int j = 0; j < k; j++, o += c) {
+              int ix = ox - pad + j;
+              if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                int d = r * size + (iy * w + ix) * c - o;
+                for (int q = o; q < o + c; q++) {
+                  dx[d + q] += col[q];
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
 }
