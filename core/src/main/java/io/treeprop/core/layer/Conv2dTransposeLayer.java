@@ -95,8 +95,8 @@ public final class Conv2dTransposeLayer implements Layer {
       for (int j = 0; j < filters; j++) {
         java.util.Arrays.fill(y, yOff + j * p, yOff + (j + 1) * p, bias ? par[wOff + c * k + j] : 0f);
       }
-      Patches.accumulateCol2im(col, y, yOff, filters, output.height(), output.width(), win, input.height(),
-          input.width());
+      Patches.accumulateCol2im(col, 0, hw, y, yOff, filters, output.height(), output.width(), win,
+          input.height(), input.width());
     }
   }
 
@@ -114,7 +114,8 @@ public final class Conv2dTransposeLayer implements Layer {
     for (int r = 0; r < f.batch(); r++) {
       int yOff = r * output.size();
       int xOff = r * input.size();
-      Patches.im2col(dy, yOff, filters, output.height(), output.width(), win, input.height(), input.width(), col);
+      Patches.im2col(dy, yOff, filters, output.height(), output.width(), win, input.height(), input.width(), col, 0,
+          hw);
       Blas.gemm(false, true, c, k, hw, 1f, f.in(), xOff, col, 0, 1f, g, wOff);
       if (bias) {
         for (int j = 0; j < filters; j++) {

@@ -16,6 +16,8 @@ import io.treeprop.core.tensor.Shape;
  * must follow forward on the same frame.
  */
 public final class Pool2dLayer implements Layer {
+  private static final Window HALVING = new Window(2, 2, 2, 2, 0, 0);
+
   /** Which reduction. */
   public enum Mode {
     MAX,
@@ -65,6 +67,10 @@ public final class Pool2dLayer implements Layer {
     float[] x = f.in();
     float[] y = f.out();
     int[] arg = mode == Mode.MAX ? f.intScratch(planes * oh * ow) : null;
+    if (mode == Mode.MAX && win.equals(HALVING)) {
+      maxHalving(x, y, arg, planes, h, w, oh, ow);
+      return;
+    }
     float inv = 1f / (win.kernelH() * win.kernelW());
     for (int pl = 0; pl < planes; pl++) {
       int xOff = pl * h * w;
@@ -98,6 +104,39 @@ public final class Pool2dLayer implements Layer {
             }
             y[o] = s * inv;
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * Max pooling over 2×2 windows at stride 2 without padding (every window inside the image): the general loop's
+   * result (the first maximum in row-major order wins; a NaN first element stays) without its per-window bounds
+   * and loops (pooling forward was a fifth of the small CNN's training pass, profiled).
+   */
+  private static void maxHalving(float[] x, float[] y, int[] arg, int planes, int h, int w, int oh, int ow) {
+    for (int pl = 0; pl < planes; pl++) {
+      for (int oy = 0; oy < oh; oy++) {
+        int top = pl * h * w + 2 * oy * w;
+        int o = (pl * oh + oy) * ow;
+        for (int ox = 0; ox < ow; ox++, o++) {
+          int best = top + 2 * ox;
+          float m = x[best];
+          if (x[best + 1] > m) {
+            m = x[best + 1];
+            best = best + 1;
+          }
+          int i = top + w + 2 * ox;
+          if (x[i] > m) {
+            m = x[i];
+            best = i;
+          }
+          if (x[i + 1] > m) {
+            m = x[i + 1];
+            best = i + 1;
+          }
+          y[o] = m;
+          arg[o] = best;
         }
       }
     }
