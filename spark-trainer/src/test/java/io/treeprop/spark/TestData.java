@@ -37,6 +37,15 @@ public final class TestData {
   }
 
   /** The features and labels of {@code df} in its row order, as flat arrays. */
+  /**
+   * {@code a} and {@code b} as one DataFrame whose lineage keeps a {@code UnionRDD} (one partition per input
+   * partition). {@code Dataset.union} does not guarantee that: Spark 4's optimizer folds a union of local tables
+   * into one table of one partition.
+   */
+  public static Dataset<Row> rddUnion(Dataset<Row> a, Dataset<Row> b) {
+    return a.sparkSession().createDataFrame(a.toJavaRDD().union(b.toJavaRDD()), a.schema());
+  }
+
   public static float[][] collect(Dataset<Row> df) {
     List<Row> rows = df.collectAsList();
     int d = ((org.apache.spark.ml.linalg.Vector) rows.get(0).get(0)).size();

@@ -42,7 +42,7 @@ final class StandaloneCluster implements AutoCloseable {
     this.webPort = freePort();
     // SPARK-NOTES: without this folder (or SPARK_SCALA_VERSION) executor launch fails with "Cannot find any build
     // directories"
-    Files.createDirectories(sparkHome.resolve("launcher/target/scala-2.12"));
+    Files.createDirectories(sparkHome.resolve("launcher/target/scala-" + scalaBinaryVersion()));
     start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
         String.valueOf(port), "--webui-port", String.valueOf(webPort));
     for (int i = 0; i < workers; i++) {
@@ -65,10 +65,15 @@ final class StandaloneCluster implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(work.resolve(name + ".log").toFile());
     pb.environment().put("SPARK_HOME", sparkHome.toString());
-    pb.environment().put("SPARK_SCALA_VERSION", "2.12");
+    pb.environment().put("SPARK_SCALA_VERSION", scalaBinaryVersion());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().put("OPENBLAS_NUM_THREADS", "1");
     processes.add(pb.start());
+  }
+
+  /** The Scala binary version of the Spark in {@code sparkHome} (2.12 or 2.13: the pom's Spark line). */
+  static String scalaBinaryVersion() {
+    return System.getProperty("treeprop.scalaBinaryVersion");
   }
 
   static String javaBin() {

@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -30,6 +31,15 @@ public final class AutoencoderModel extends org.apache.spark.ml.Model<Autoencode
   private final Defs aeDefs;
   private final transient Model core;
 
+  /**
+   * An empty model, for {@code java.util.ServiceLoader} only: Spark Connect ML lists the models it can serve by
+   * instantiating each one registered in {@code META-INF/services/org.apache.spark.ml.Transformer}. It has no
+   * network; a model to use comes from {@link Autoencoder#fit} or {@link #read()}.
+   */
+  public AutoencoderModel() {
+    this(Identifiable$.MODULE$.randomUID("treepropAutoencoderModel"), null);
+  }
+
   public AutoencoderModel(String uid, Model core) {
     this.uid = uid;
     this.defs = new ParamDefs(this);
@@ -37,6 +47,11 @@ public final class AutoencoderModel extends org.apache.spark.ml.Model<Autoencode
     defs.setDefaults(this, "mse", new int[] {64, 16});
     aeDefs.setDefaults(this);
     this.core = core;
+  }
+
+  /** The core model; an empty model (the no-argument constructor) has none and says so. */
+  private Model core() {
+    return EmptyModel.require(core, this, "Autoencoder");
   }
 
   @Override
@@ -56,21 +71,21 @@ public final class AutoencoderModel extends org.apache.spark.ml.Model<Autoencode
 
   /** The trained core model. */
   public Model coreModel() {
-    return core;
+    return core();
   }
 
   public TrainingSummary trainingSummary() {
-    return core.summary();
+    return core().summary();
   }
 
   /** Size of the encoding. */
   public int encodingSize() {
-    return core.network().layers().get(encodingLayerIndex()).outputShape().size();
+    return core().network().layers().get(encodingLayerIndex()).outputShape().size();
   }
 
   private int encodingLayerIndex() {
-    Object v = core.metadata().get(Autoencoder.ENCODING_LAYER);
-    if (!(v instanceof Number n) || n.intValue() < 0 || n.intValue() >= core.network().layers().size()) {
+    Object v = core().metadata().get(Autoencoder.ENCODING_LAYER);
+    if (!(v instanceof Number n) || n.intValue() < 0 || n.intValue() >= core().network().layers().size()) {
       throw new IllegalStateException("the model's metadata has no valid " + Autoencoder.ENCODING_LAYER + ": " + v);
     }
     return n.intValue();
@@ -94,8 +109,8 @@ public final class AutoencoderModel extends org.apache.spark.ml.Model<Autoencode
   @Override
   public StructType transformSchema(StructType schema) {
     Columns.requireVector(schema, getFeaturesCol(), "features");
-    return outputSchema(schema, this, core.network().layers().get(encodingLayerIndex()).outputShape().size(),
-        core.network().outputShape().size());
+    return outputSchema(schema, this, core().network().layers().get(encodingLayerIndex()).outputShape().size(),
+        core().network().outputShape().size());
   }
 
   @Override
@@ -106,8 +121,8 @@ public final class AutoencoderModel extends org.apache.spark.ml.Model<Autoencode
         rec ? getReconstructionCol() : null);
     int layer = encodingLayerIndex();
     Broadcast<Weights> bc = dataset.sparkSession().sparkContext().broadcast(
-        new Weights(core.params(), core.state()), ClassTag$.MODULE$.apply(Weights.class));
-    return BlockScorer.score(dataset, getFeaturesCol(), core.spec(), bc, appended, (net, ws, row) -> {
+        new Weights(core().params(), core().state()), ClassTag$.MODULE$.apply(Weights.class));
+    return BlockScorer.score(dataset, getFeaturesCol(), core().spec(), bc, appended, (net, ws, row) -> {
       List<Object> out = new ArrayList<>(2);
       if (enc) {
         out.add(Vectors.dense(row(ws.activation(layer), row, net.layers().get(layer).outputShape().size())));
@@ -135,7 +150,7 @@ public final class AutoencoderModel extends org.apache.spark.ml.Model<Autoencode
 
   @Override
   public MLWriter write() {
-    return MlPersistence.writer(this, core);
+    return MlPersistence.writer(this, core());
   }
 
   public static MLReader<AutoencoderModel> read() {

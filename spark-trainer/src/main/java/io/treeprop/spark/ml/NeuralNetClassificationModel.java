@@ -50,9 +50,23 @@ public final class NeuralNetClassificationModel
     this.core = core;
   }
 
+  /**
+   * An empty model, for {@code java.util.ServiceLoader} only: Spark Connect ML lists the models it can serve by
+   * instantiating each one registered in {@code META-INF/services/org.apache.spark.ml.Transformer}. It has no
+   * network; a model to use comes from {@link NeuralNetClassifier#fit} or {@link #read()}.
+   */
+  public NeuralNetClassificationModel() {
+    this((Model) null);
+  }
+
   /** A model from a trained core model, with a fresh uid. */
   public NeuralNetClassificationModel(Model core) {
     this(Identifiable$.MODULE$.randomUID("treepropClassifierModel"), core);
+  }
+
+  /** The core model; an empty model (the no-argument constructor) has none and says so. */
+  private Model core() {
+    return EmptyModel.require(core, this, "NeuralNetClassifier");
   }
 
   @Override
@@ -67,37 +81,37 @@ public final class NeuralNetClassificationModel
 
   /** The trained core model (network, weights, loss, training summary). */
   public Model coreModel() {
-    return core;
+    return core();
   }
 
   /** Per-epoch loss and metric history, and how training ended. */
   public TrainingSummary trainingSummary() {
-    return core.summary();
+    return core().summary();
   }
 
   @Override
   public int numClasses() {
-    return core.network().outputShape().size();
+    return core().network().outputShape().size();
   }
 
   @Override
   public int numFeatures() {
-    return core.network().inputShape().size();
+    return core().network().inputShape().size();
   }
 
   private boolean endsInSoftmax() {
-    return ClassScores.endsInSoftmax(core.network());
+    return ClassScores.endsInSoftmax(core().network());
   }
 
   @Override
   public Vector predictRaw(Vector features) {
-    Network net = core.network();
+    Network net = core().network();
     Workspace ws = net.newWorkspace(1, false);
     double[] x = features.toArray();
     for (int j = 0; j < x.length; j++) {
       ws.input()[j] = (float) x[j];
     }
-    net.forward(ws, core.params(), core.state(), 1, false, 0L);
+    net.forward(ws, core().params(), core().state(), 1, false, 0L);
     return Vectors.dense(ClassScores.logits(net, ws, 0, endsInSoftmax()));
   }
 
@@ -127,8 +141,8 @@ public final class NeuralNetClassificationModel
     boolean softmax = endsInSoftmax();
     double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
     Broadcast<Weights> bc = dataset.sparkSession().sparkContext().broadcast(
-        new Weights(core.params(), core.state()), ClassTag$.MODULE$.apply(Weights.class));
-    return BlockScorer.score(dataset, getFeaturesCol(), core.spec(), bc, appended, (net, ws, row) -> {
+        new Weights(core().params(), core().state()), ClassTag$.MODULE$.apply(Weights.class));
+    return BlockScorer.score(dataset, getFeaturesCol(), core().spec(), bc, appended, (net, ws, row) -> {
       double[] raw = ClassScores.logits(net, ws, row, softmax);
       double[] prob = ClassScores.softmax(raw);
       List<Object> out = new ArrayList<>(3);
@@ -144,7 +158,6 @@ public final class NeuralNetClassificationModel
       return out.toArray();
     });
   }
-
 
   /**
    * Resolves the two Scala signatures javac sees as a clash (Spark's training-summary hook, unused here): this
@@ -164,7 +177,7 @@ public final class NeuralNetClassificationModel
 
   @Override
   public MLWriter write() {
-    return MlPersistence.writer(this, core);
+    return MlPersistence.writer(this, core());
   }
 
   public static MLReader<NeuralNetClassificationModel> read() {

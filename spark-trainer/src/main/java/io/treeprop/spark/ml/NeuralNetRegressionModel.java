@@ -41,9 +41,23 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
     this.core = core;
   }
 
+  /**
+   * An empty model, for {@code java.util.ServiceLoader} only: Spark Connect ML lists the models it can serve by
+   * instantiating each one registered in {@code META-INF/services/org.apache.spark.ml.Transformer}. It has no
+   * network; a model to use comes from {@link NeuralNetRegressor#fit} or {@link #read()}.
+   */
+  public NeuralNetRegressionModel() {
+    this((Model) null);
+  }
+
   /** A model from a trained core model, with a fresh uid. */
   public NeuralNetRegressionModel(Model core) {
     this(Identifiable$.MODULE$.randomUID("treepropRegressorModel"), core);
+  }
+
+  /** The core model; an empty model (the no-argument constructor) has none and says so. */
+  private Model core() {
+    return EmptyModel.require(core, this, "NeuralNetRegressor");
   }
 
   @Override
@@ -58,22 +72,22 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
 
   /** The trained core model. */
   public Model coreModel() {
-    return core;
+    return core();
   }
 
   /** Per-epoch loss and metric history, and how training ended. */
   public TrainingSummary trainingSummary() {
-    return core.summary();
+    return core().summary();
   }
 
   /** Number of outputs (targets). */
   public int numOutputs() {
-    return core.network().outputShape().size();
+    return core().network().outputShape().size();
   }
 
   @Override
   public int numFeatures() {
-    return core.network().inputShape().size();
+    return core().network().inputShape().size();
   }
 
   @Override
@@ -83,7 +97,7 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
     for (int j = 0; j < x.length; j++) {
       f[j] = (float) x[j];
     }
-    return core.predict(f, 1)[0];
+    return core().predict(f, 1)[0];
   }
 
   @Override
@@ -100,8 +114,8 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType appended = Columns.appended(transformSchema(dataset.schema()), getPredictionCol());
     Broadcast<Weights> bc = dataset.sparkSession().sparkContext().broadcast(
-        new Weights(core.params(), core.state()), ClassTag$.MODULE$.apply(Weights.class));
-    return BlockScorer.score(dataset, getFeaturesCol(), core.spec(), bc, appended, BlockScorer::regression);
+        new Weights(core().params(), core().state()), ClassTag$.MODULE$.apply(Weights.class));
+    return BlockScorer.score(dataset, getFeaturesCol(), core().spec(), bc, appended, BlockScorer::regression);
   }
 
   @Override
@@ -111,7 +125,7 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
 
   @Override
   public MLWriter write() {
-    return MlPersistence.writer(this, core);
+    return MlPersistence.writer(this, core());
   }
 
   public static MLReader<NeuralNetRegressionModel> read() {

@@ -27,6 +27,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.Platform;
 import scala.Function1;
@@ -83,7 +84,8 @@ public final class BlockScorer {
    * bytes are copied once into the output, and only the appended values are converted. Going through
    * {@code Row} objects instead would decode the feature vector into a {@code double[]} and encode it again for
    * every row. Uses {@code SparkSession.internalCreateDataFrame} (Spark's own internal entry point for rows in
-   * this form, public in the bytecode), checked against Spark 3.5 by the tests.
+   * this form, public in the bytecode) of the query execution's session, checked against Spark 3.5 and 4 by the
+   * tests.
    *
    * @param appended the schema of the appended columns, in order
    * @param weights the broadcast parameters and state
@@ -125,11 +127,14 @@ public final class BlockScorer {
       }
       return scored.select(cols);
     }
-    RDD<InternalRow> scored = rows.queryExecution().toRdd().toJavaRDD()
+    // Spark 3.5 and 4 in one source: Spark 4's Dataset/SparkSession are API classes without the internal entry
+    // point, but the query execution's session is the classic one on both lines (DESIGN.md decision 18)
+    QueryExecution execution = rows.queryExecution();
+    RDD<InternalRow> scored = execution.toRdd().toJavaRDD()
         .mapPartitions((FlatMapFunction<Iterator<InternalRow>, InternalRow>) it -> new InternalRowBlocks(it, specJson,
             weights, featureIndex, inputColumns, appended, outputs, transform))
         .rdd();
-    return rows.sparkSession().internalCreateDataFrame(scored, out, false);
+    return execution.sparkSession().internalCreateDataFrame(scored, out, false);
   }
 
   /**

@@ -242,7 +242,7 @@ class BarrierExchangeTest {
   @Test
   void aValidationDataFrameSparkWillNotZipIsValidatedByItsOwnJobs(SparkSession spark) {
     // a union in the validation data's lineage: Spark refuses a barrier stage over it, not over the training data
-    Dataset<Row> val = TestData.blobs(spark, 80, 6, 1, 3).union(TestData.blobs(spark, 80, 6, 1, 5));
+    Dataset<Row> val = TestData.rddUnion(TestData.blobs(spark, 80, 6, 1, 3), TestData.blobs(spark, 80, 6, 1, 5));
     assertEquals(2, val.rdd().getNumPartitions());
     Model tree = fit(spark, SparkTrainConfig.of(config(2)).withExchange(Exchange.TREE), val, false);
     Model[] barrier = new Model[1];
@@ -351,7 +351,7 @@ class BarrierExchangeTest {
   @Test
   void aBarrierJobSparkRefusesFallsBackToTreeUnderAutoAndIsAClearErrorUnderBarrier(SparkSession spark) {
     // a union in the lineage: Spark refuses barrier stages over it (its RDD chain check), whatever we retry
-    Dataset<Row> df = TestData.blobs(spark, 200, 6, 1, 3).union(TestData.blobs(spark, 200, 6, 1, 4));
+    Dataset<Row> df = TestData.rddUnion(TestData.blobs(spark, 200, 6, 1, 3), TestData.blobs(spark, 200, 6, 1, 4));
     assertEquals(2, df.rdd().getNumPartitions());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkTrainer(barrier(1))
         .fit(SPEC, new Losses.CategoricalCrossEntropy(), df, null, InputColumns.defaults()));
