@@ -20,7 +20,7 @@ final class CnnMarkdown {
         + "steps after %s warm-up steps (Treeprop: the first rows of the training set, one epoch, 2 partitions; "
         + "PyTorch: `pytorch_bench.py --probe-steps`); Adam 2e-3, He/Xavier init on both sides. PyTorch: its best "
         + "(torch threads / OpenBLAS threads) of a %s-step probe per batch size. Peak memory: Treeprop's JVM "
-        + "(driver and both local executors, VmHWM reset before each run), PyTorch's process (ru_maxrss).%n%n",
+        + "(driver and both local executors, VmHWM reset before each run), PyTorch's process (its VmHWM).%n%n",
         set.get("repetitions"), set.get("timed_steps"), set.get("warm_up_steps"), set.get("probe_steps")));
     List<Map<String, Object>> splits = new ArrayList<>();
     for (Map.Entry<String, Object> e : cnn.entrySet()) {
