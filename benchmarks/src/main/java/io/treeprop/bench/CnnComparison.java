@@ -63,9 +63,15 @@ final class CnnComparison {
   static Map<String, Object> run(SparkSession spark, Dataset<Row> train, Dataset<Row> test, Settings s)
       throws Exception {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("settings", Map.of("batches", s.batches(), "repetitions", s.reps(), "timed_steps", s.steps(),
-        "warm_up_steps", StepRate.WARM_UP, "probe_steps", s.probeSteps(), "score_rows", s.scoreRows(),
-        "accuracy_epochs", s.accuracyEpochs()));
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("batches", s.batches());
+    settings.put("repetitions", s.reps());
+    settings.put("warm_up_steps", StepRate.WARM_UP);
+    settings.put("timed_steps", s.steps());
+    settings.put("probe_steps", s.probeSteps());
+    settings.put("score_rows", s.scoreRows());
+    settings.put("accuracy_epochs", s.accuracyEpochs());
+    out.put("settings", settings);
     for (String net : s.nets()) {
       Map<String, Object> r = new LinkedHashMap<>();
       Map<Integer, int[]> best = new HashMap<>();
