@@ -1,12 +1,10 @@
 package io.treeprop.bench;
 
 import io.treeprop.core.loss.Losses;
-import io.treeprop.core.model.EpochMetrics;
 import io.treeprop.core.model.Json;
 import io.treeprop.core.model.Model;
 import io.treeprop.core.model.NetworkSpec;
 import io.treeprop.core.optim.Optimizers;
-import io.treeprop.core.optim.Schedule;
 import io.treeprop.core.optim.Updater;
 import io.treeprop.core.tensor.Blas;
 import io.treeprop.core.train.TrainConfig;
@@ -19,9 +17,6 @@ import io.treeprop.spark.data.InputColumns;
 import io.treeprop.spark.train.Exchange;
 import io.treeprop.spark.train.SparkTrainConfig;
 import io.treeprop.spark.train.SparkTrainer;
-import io.treeprop.spark.train.StepReport;
-import io.treeprop.spark.train.StepTiming;
-import io.treeprop.spark.train.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +24,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
@@ -43,8 +37,9 @@ import org.apache.spark.sql.SparkSession;
  * Treeprop's per-step time split at several batch sizes. Writes {@code results.json} and {@code results.md}.
  *
  * <p>Run: {@code bin/benchmark [--out DIR] [--mllib-iterations N] [--repetitions N] [--only
- * split|training|scoring|pytorch]}. Not part
- * of the tests.
+ * split|training|scoring|pytorch|pytorch-cnn]}; the CNN comparison ({@link CnnComparison}) and the split take
+ * {@code --nets cnn,cnn_bn,resnet --batches 128,256,1024 --steps N}, the comparison also {@code --probe-steps N
+ * --score-rows N --accuracy-epochs N --no-split}. Not part of the tests.
  */
 public final class EndToEnd {
   private static final String DIR = "/usr/share/datasets/fashion-mnist/";
@@ -53,7 +48,25 @@ public final class EndToEnd {
   private EndToEnd() {}
 
   public static void main(String[] args) throws Exception {
+    try {
+      run(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bin/benchmark: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     Path out = Path.of(arg(args, "--out", "bench/results"));
+    String only = arg(args, "--only", "");
+    if (!List.of("", "training", "scoring", "pytorch", "pytorch-cnn", "split").contains(only)) {
+      throw new IllegalArgumentException("--only " + only + ": choose training, scoring, split, pytorch or "
+          + "pytorch-cnn");
+    }
+    CnnComparison.Settings cnn = new CnnComparison.Settings(List.of(arg(args, "--nets", "cnn,cnn_bn,resnet")
+        .split(",")), ints(arg(args, "--batches", "128,256,1024")), intArg(args, "--repetitions", 3),
+        intArg(args, "--steps", 20), intArg(args, "--probe-steps", 10), intArg(args, "--score-rows", 20_000),
+        !Arrays.asList(args).contains("--no-split"), intArg(args, "--accuracy-epochs", 0));
     int mllibIterations = Integer.parseInt(arg(args, "--mllib-iterations", "300"));
     SparkSession spark = SparkSession.builder().master("local[2]").appName("treeprop-bench")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
@@ -70,12 +83,12 @@ public final class EndToEnd {
     Dataset<Row> testDf = test.frame().cache();
     System.out.printf("rows: %d train, %d test%n", trainDf.count(), testDf.count());
 
-    if (arg(args, "--only", "").equals("training")) {
+    if (only.equals("training")) {
       treeprop(trainDf, testDf, Exchange.AUTO, Integer.parseInt(arg(args, "--repetitions", "3")));
       spark.stop();
       return;
     }
-    if (arg(args, "--only", "").equals("scoring")) {
+    if (only.equals("scoring")) {
       Model tp = new SparkTrainer(SparkTrainConfig.of(new TrainConfig(1, 256, 42,
           new Updater(new Optimizers.Adam(2e-3f)), 0, null))).fit(NetworkSpec.input(784).dense(256).relu()
           .dense(128).relu().dense(10).softmax(), new Losses.CategoricalCrossEntropy(), trainDf, null,
@@ -86,7 +99,7 @@ public final class EndToEnd {
       spark.stop();
       return;
     }
-    if (arg(args, "--only", "").equals("pytorch")) {
+    if (only.equals("pytorch")) {
       Map<String, Object> results = new LinkedHashMap<>();
       results.put("machine", machine());
       results.put("mlp", PyTorchComparison.mlp(trainDf, testDf, Integer.parseInt(arg(args, "--repetitions", "3"))));
@@ -96,9 +109,24 @@ public final class EndToEnd {
       spark.stop();
       return;
     }
-    if (arg(args, "--only", "").equals("split")) {
-      split(trainDf, Exchange.BARRIER);
-      split(trainDf, Exchange.TREE);
+    if (only.equals("pytorch-cnn")) {
+      Map<String, Object> results = new LinkedHashMap<>();
+      results.put("machine", machine());
+      results.put("cnn", CnnComparison.run(spark, trainDf, testDf, cnn));
+      Files.createDirectories(out);
+      Files.writeString(out.resolve("pytorch-cnn.json"), Json.write(results));
+      Files.writeString(out.resolve("pytorch-cnn.md"), CnnMarkdown.of(results));
+      System.out.println(CnnMarkdown.of(results));
+      spark.stop();
+      return;
+    }
+    if (only.equals("split")) {
+      // the MLP over whole epochs by default; --nets cnn,... --steps N for the CNNs over N-step epochs
+      int[] batches = ints(arg(args, "--batches", "128,256,1024,4096"));
+      for (String net : arg(args, "--nets", "mlp").split(",")) {
+        StepSplit.of(trainDf, Exchange.BARRIER, net, batches, intArg(args, "--steps", 0));
+        StepSplit.of(trainDf, Exchange.TREE, net, batches, intArg(args, "--steps", 0));
+      }
       spark.stop();
       return;
     }
@@ -117,8 +145,10 @@ public final class EndToEnd {
     results.put("mllib_training", ml);
     results.put("scoring", scoring(spark, testDf, (Model) tp.remove("model"),
         (MultilayerPerceptronClassificationModel) ml.remove("model")));
-    List<Map<String, Object>> split = new ArrayList<>(split(trainDf, Exchange.BARRIER));
-    split.addAll(split(trainDf, Exchange.TREE));
+    int[] splitBatches = {128, 256, 1024, 4096};
+    List<Map<String, Object>> split = new ArrayList<>(StepSplit.of(trainDf, Exchange.BARRIER, "mlp", splitBatches,
+        0));
+    split.addAll(StepSplit.of(trainDf, Exchange.TREE, "mlp", splitBatches, 0));
     results.put("step_split", split);
     Files.createDirectories(out);
     Files.writeString(out.resolve("results.json"), Json.write(results));
@@ -136,131 +166,8 @@ public final class EndToEnd {
     return runs.result();
   }
 
-  /** Repetitions of one Treeprop training (run -1 is the uncounted JIT warm-up), and their medians. */
-  static final class TreepropRuns {
-    private static final int EPOCHS = 10;
-    private final int batch;
-    private final Dataset<Row> train;
-    private final Dataset<Row> test;
-    private final Exchange exchange;
-    private final int reps;
-    private final Updater updater;
-    private final double[] rate;
-    private final double[] wall;
-    private final double[] epochSeconds;
-    private final double[] to85;
-    private final double[] to88;
-    private final double[] accuracy;
-    private final double[] epochOverhead;
-    private final double[] stepMedian;
-    private final double[] stepMean;
-    private final double[] firstStep;
-    private Model first;
-
-    TreepropRuns(Dataset<Row> train, Dataset<Row> test, Exchange exchange, int reps) {
-      this(train, test, exchange, reps, 256);
-    }
-
-    TreepropRuns(Dataset<Row> train, Dataset<Row> test, Exchange exchange, int reps, int batch) {
-      this.batch = batch;
-      this.train = train;
-      this.test = test;
-      this.exchange = exchange;
-      this.reps = reps;
-      long steps = EPOCHS * ((60_000L + batch - 1) / batch);
-      this.updater = new Updater(new Optimizers.Adam(2e-3f), new Schedule.Cosine(steps, 0), 0, false, 0);
-      rate = new double[reps];
-      wall = new double[reps];
-      epochSeconds = new double[reps];
-      to85 = new double[reps];
-      to88 = new double[reps];
-      accuracy = new double[reps];
-      epochOverhead = new double[reps];
-      stepMedian = new double[reps];
-      stepMean = new double[reps];
-      firstStep = new double[reps];
-    }
-
-    /** Repetition {@code i}; -1 is the warm-up, not counted. */
-    void run(int i) {
-      long t0 = System.nanoTime();
-      double[] stepMs = new double[1];
-      List<Double> firsts = new ArrayList<>();
-      List<Double> all = new ArrayList<>();
-      Model m = new SparkTrainer(SparkTrainConfig.of(new TrainConfig(EPOCHS, batch, 42, updater, 0, null))
-          .withExchange(exchange)).addListener(new TrainingListener() {
-            @Override
-            public void onStep(StepReport s) {
-              stepMs[0] += s.timing().total();
-              (s.stepInEpoch() == 0 ? firsts : all).add(s.timing().total());
-            }
-          })
-          .fit(NetworkSpec.input(784).dense(256).relu().dense(128).relu().dense(10).softmax(),
-              new Losses.CategoricalCrossEntropy(), train, test, InputColumns.defaults());
-      if (i < 0) {
-        return;
-      }
-      wall[i] = (System.nanoTime() - t0) / 1e9;
-      List<EpochMetrics> h = m.summary().epochs();
-      double trainSeconds = h.stream().mapToDouble(EpochMetrics::seconds).sum();
-      rate[i] = 60_000.0 * EPOCHS / trainSeconds;
-      epochSeconds[i] = median(h.stream().mapToDouble(EpochMetrics::seconds).toArray());
-      epochOverhead[i] = (trainSeconds - stepMs[0] / 1e3) / EPOCHS;
-      double[] a = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      stepMedian[i] = median(a);
-      stepMean[i] = Arrays.stream(a).average().orElse(0);
-      firstStep[i] = firsts.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-      System.out.printf("  steps: median %.2f ms, mean %.2f, p90 %.2f, p99 %.2f, max %.1f; first of epoch: mean "
-          + "%.1f ms%n", median(a), Arrays.stream(a).average().orElse(0), a[a.length * 9 / 10],
-          a[a.length * 99 / 100], a[a.length - 1], firstStep[i]);
-      to85[i] = orInfinity(timeTo(h, 0.85));
-      to88[i] = orInfinity(timeTo(h, 0.88));
-      accuracy[i] = h.get(h.size() - 1).validationAccuracy();
-      System.out.printf("treeprop (%s exchange) run %d: %.0f samples/s, test accuracy %.4f, %.3f s per epoch "
-          + "outside the steps%n", exchange.jsonName(), i + 1, rate[i], accuracy[i], epochOverhead[i]);
-      first = first == null ? m : first;
-    }
-
-    Map<String, Object> result() {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("exchange", exchange.jsonName());
-      r.put("epochs", EPOCHS);
-      r.put("batch_size", batch);
-      r.put("repetitions", reps);
-      r.put("warm_up_runs", 1);
-      r.put("wall_seconds_including_packing", median(wall));
-      r.put("samples_per_second", median(rate));
-      r.put("samples_per_second_runs", rate);
-      r.put("median_epoch_seconds", median(epochSeconds));
-      r.put("epoch_seconds_outside_steps", median(epochOverhead));
-      r.put("step_ms_median", median(stepMedian));
-      r.put("step_ms_mean", median(stepMean));
-      r.put("first_step_of_epoch_ms", median(firstStep));
-      r.put("seconds_to_0.85", finiteOrNull(median(to85)));
-      r.put("seconds_to_0.88", finiteOrNull(median(to88)));
-      r.put("final_test_accuracy", median(accuracy));
-      r.put("model", first);
-      return r;
-    }
-  }
-
-  private static double orInfinity(Double d) {
-    return d == null ? Double.POSITIVE_INFINITY : d;
-  }
-
   static Double finiteOrNull(double d) {
     return Double.isFinite(d) ? d : null;
-  }
-
-  private static Double timeTo(List<EpochMetrics> h, double target) {
-    double t = 0;
-    for (EpochMetrics e : h) {
-      t += e.seconds();
-      if (e.validationAccuracy() != null && e.validationAccuracy() >= target) {
-        return t;
-      }
-    }
-    return null;
   }
 
   /**
@@ -353,50 +260,6 @@ public final class EndToEnd {
     return r;
   }
 
-  /** Treeprop's per-step time split (medians over one epoch, first quarter dropped) and the sgemm ceiling. */
-  private static List<Map<String, Object>> split(Dataset<Row> train, Exchange exchange) {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (int b : new int[] {128, 256, 1024, 4096}) {
-      List<StepTiming> t = new ArrayList<>();
-      TrainConfig cfg = new TrainConfig(1, b, 42, new Updater(new Optimizers.Adam(1e-3f)), 0, null);
-      new SparkTrainer(SparkTrainConfig.of(cfg).withExchange(exchange)).addListener(new TrainingListener() {
-        @Override
-        public void onStep(StepReport s) {
-          t.add(s.timing());
-        }
-      }).fit(NetworkSpec.input(784).dense(256).relu().dense(128).relu().dense(10).softmax(),
-          new Losses.CategoricalCrossEntropy(), train, null, InputColumns.defaults());
-      List<StepTiming> w = t.subList(t.size() / 4, t.size());
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("exchange", exchange.jsonName());
-      r.put("batch_size", b);
-      r.put("steps", t.size());
-      r.put("scheduling_ms", median(w, StepTiming::scheduling));
-      r.put("broadcast_ms", median(w, StepTiming::broadcast));
-      r.put("compute_ms", median(w, StepTiming::compute));
-      r.put("aggregate_ms", median(w, StepTiming::aggregate));
-      r.put("driver_update_ms", median(w, StepTiming::driverUpdate));
-      double total = median(w, StepTiming::total);
-      r.put("total_ms", total);
-      double[] totals = w.stream().mapToDouble(StepTiming::total).sorted().toArray();
-      r.put("total_p10_ms", totals[totals.length / 10]);
-      r.put("total_p90_ms", totals[totals.length * 9 / 10]);
-      r.put("compute_share", median(w, StepTiming::compute) / total);
-      double ceiling = Ceiling.gflops(b / 2);
-      double flops = Ceiling.flopsPerStep(b / 2);
-      r.put("sgemm_gflops_ceiling_per_partition", ceiling);
-      r.put("compute_at_ceiling_ms", flops / ceiling / 1e6);
-      r.put("compute_vs_ceiling", flops / ceiling / 1e6 / median(w, StepTiming::compute));
-      rows.add(r);
-      System.out.println("split " + r);
-    }
-    return rows;
-  }
-
-  private static double median(List<StepTiming> l, ToDoubleFunction<StepTiming> f) {
-    return median(l.stream().mapToDouble(f).toArray());
-  }
-
   static double median(double[] a) {
     double[] s = a.clone();
     Arrays.sort(s);
@@ -418,6 +281,28 @@ public final class EndToEnd {
     m.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
     m.put("master", "local[2]");
     return m;
+  }
+
+  private static int intArg(String[] args, String name, int def) {
+    String v = arg(args, name, String.valueOf(def));
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " (" + v + ") must be an integer");
+    }
+  }
+
+  private static int[] ints(String list) {
+    String[] parts = list.split(",");
+    int[] r = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        r[i] = Integer.parseInt(parts[i].strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--batches (" + list + ") must be integers separated by commas");
+      }
+    }
+    return r;
   }
 
   private static String arg(String[] args, String name, String def) {

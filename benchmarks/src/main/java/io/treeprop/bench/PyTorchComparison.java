@@ -34,9 +34,9 @@ final class PyTorchComparison {
   static List<Map<String, Object>> mlp(Dataset<Row> train, Dataset<Row> test, int reps) throws Exception {
     List<Map<String, Object>> out = new ArrayList<>();
     for (int batch : BATCHES) {
-      EndToEnd.TreepropRuns tp = new EndToEnd.TreepropRuns(train, test, Exchange.AUTO, reps, batch);
+      TreepropRuns tp = new TreepropRuns(train, test, Exchange.AUTO, reps, batch);
       tp.run(-1);
-      int[] best = bestConfig("mlp", batch);
+      int[] best = bestConfig("mlp", batch, 60);
       double[] rate = new double[reps];
       double[] to88 = new double[reps];
       double[] accuracy = new double[reps];
@@ -76,12 +76,13 @@ final class PyTorchComparison {
     return out;
   }
 
-  /** The fastest (torch threads, OpenBLAS threads) pair for this network and batch, by a 60-step probe each. */
-  private static int[] bestConfig(String net, int batch) throws Exception {
+  /** The fastest (torch threads, OpenBLAS threads) pair for this network and batch, by a probe of that many steps. */
+  static int[] bestConfig(String net, int batch, int probeSteps) throws Exception {
     int[] best = CONFIGS[0];
     double bestRate = -1;
     for (int[] c : CONFIGS) {
-      double r = python(c, "--net", net, "--batch", String.valueOf(batch), "--probe-steps", "60")
+      double r = python(c, "--net", net, "--batch", String.valueOf(batch), "--probe-steps",
+          String.valueOf(probeSteps))
           .path("samples_per_second").asDouble();
       System.out.printf("pytorch probe %s batch %d, %d torch / %d OpenBLAS threads: %.0f samples/s%n", net, batch,
           c[0], c[1], r);
@@ -94,7 +95,7 @@ final class PyTorchComparison {
   }
 
   /** Runs the script with {@code config}'s threads; its JSON line. */
-  private static JsonNode python(int[] config, String... args) throws IOException, InterruptedException {
+  static JsonNode python(int[] config, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", SCRIPT, "--threads", String.valueOf(config[0])));
     cmd.addAll(Arrays.asList(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);

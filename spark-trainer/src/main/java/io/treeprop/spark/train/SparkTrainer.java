@@ -536,8 +536,7 @@ public final class SparkTrainer {
       long t3 = System.nanoTime();
       double compute = agg.maxComputeNanos / 1e6;
       double merge = agg.mergeNanos / 1e6;
-      StepTiming timing = new StepTiming(sendMs, compute, merge, Math.max(0, gatherMs - compute - merge),
-          (t3 - t2) / 1e6);
+      StepTiming timing = StepTiming.of(sendMs, gatherMs, compute, merge, (t3 - t2) / 1e6);
       StepReport report = new StepReport(r.epoch, tc.epochs(), r.stepInEpoch, stepsPerEpoch, r.optimizer.step(),
           s.meanLoss(), s.accuracy(), s.rows, lr, timing);
       listeners.forEach(l -> l.onStep(report));
