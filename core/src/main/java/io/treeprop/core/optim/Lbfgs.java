@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Full-batch L-BFGS settings (DESIGN.md decision 18). Not a per-batch update: the trainers run it through an
+ * Full-batch L-BFGS settings (DESIGN.md decision 21). Not a per-batch update: the trainers run it through an
  * {@link LbfgsSolver}, one iteration per epoch, each iteration one or more evaluations of the loss and gradient
  * over every training row. The iteration limit is the trainer's epoch count.
  *

@@ -12,7 +12,7 @@ import java.util.List;
  * What both trainers share to train with {@link Lbfgs}: the checks of the network and the settings, and the
  * objective the solver minimizes, the mean loss over every training row plus the L2 term. One iteration is one
  * epoch; each evaluation sees all training rows in the order and micro-batches of the first step of epoch 1 with
- * the whole training set as the batch, so it is a pure function of the weights (DESIGN.md decision 18).
+ * the whole training set as the batch, so it is a pure function of the weights (DESIGN.md decision 21).
  */
 public final class LbfgsTraining {
   /** The epoch whose shuffle orders every evaluation's rows, and the step whose seed it uses. */

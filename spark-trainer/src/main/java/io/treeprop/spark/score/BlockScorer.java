@@ -128,7 +128,7 @@ public final class BlockScorer {
       return scored.select(cols);
     }
     // Spark 3.5 and 4 in one source: Spark 4's Dataset/SparkSession are API classes without the internal entry
-    // point, but the query execution's session is the classic one on both lines (DESIGN.md decision 18)
+    // point, but the query execution's session is the classic one on both lines (DESIGN.md decision 23)
     QueryExecution execution = rows.queryExecution();
     RDD<InternalRow> scored = execution.toRdd().toJavaRDD()
         .mapPartitions((FlatMapFunction<Iterator<InternalRow>, InternalRow>) it -> new InternalRowBlocks(it, specJson,
