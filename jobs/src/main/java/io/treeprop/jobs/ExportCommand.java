@@ -38,6 +38,11 @@ final class ExportCommand implements Callable<Integer> {
           + "--overwrite");
     }
     Model m = ModelFiles.load(model);
+    if (io.treeprop.jobs.score.Reconstruction.of(m)) {
+      throw new IllegalArgumentException("model " + model + " is an autoencoder (model.task = reconstruction): its "
+          + "graph would take raw features but give reconstructions in the scaled units it learnt in, so export of "
+          + "autoencoders is not supported yet");
+    }
     OnnxExport.write(m, output, overwrite);
     System.out.printf("exported %s to %s (ONNX opset %d): input \"%s\" [batch, %d] raw features, output \"%s\" "
         + "[batch, %d]%s%n", model, output, OnnxExport.OPSET, OnnxExport.INPUT, m.network().inputShape().size(),

@@ -95,10 +95,27 @@ class ExportCommandTest {
         "--overwrite");
     assertEquals(0, r.code(), r.toString());
     assertEquals(ROWS, run(Files.readAllBytes(onnx), new float[ROWS * FEATURES]).length);
+    assertTrue(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(onnx))
+        .startsWith("rw-r--r"), "readable by serving processes of other users");
     try (var files = Files.list(tmp)) {
       assertEquals(List.of("model", "model.onnx"), files.map(p -> p.getFileName().toString()).sorted().toList(),
           "no temporary file is left");
     }
+
+    // an autoencoder: raw features in, but reconstructions in scaled units out; refused, nothing written
+    NetworkSpec auto = NetworkSpec.input(FEATURES).dense(2).tanh().dense(FEATURES);
+    Network an = auto.compile();
+    java.util.Map<String, Object> meta = new java.util.HashMap<>(new Scaling.Factor(0.5).toMetadata());
+    meta.putAll(io.treeprop.jobs.score.Reconstruction.metadata(null));
+    ModelFiles.save(new Model(auto, an.initParams(3), an.initState(), new Losses.Mse(), List.of(), null, meta),
+        tmp.resolve("auto"), false);
+    Path aeOnnx = tmp.resolve("auto.onnx");
+    r = Cli.run("export", "--model", tmp.resolve("auto").toString(), "--format", "onnx", "--output",
+        aeOnnx.toString());
+    assertEquals(Main.FAILED, r.code(), r.toString());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().contains("is an autoencoder (model.task = reconstruction)"), r.err());
+    assertFalse(Files.exists(aeOnnx));
   }
 
   private Path save(Scaling scaling, String name) throws Exception {

@@ -129,13 +129,13 @@ public final class OnnxExport {
    */
   public static void write(Model model, Path file, boolean overwrite) throws IOException {
     Path target = file.toAbsolutePath();
-    if (Files.exists(target) && !overwrite) {
-      throw new IllegalArgumentException("ONNX file " + target + " already exists; choose another path or allow "
-          + "overwriting");
-    }
     if (Files.isDirectory(target)) {
       throw new IllegalArgumentException("ONNX file " + target + " is a directory; give a file name such as "
           + "model.onnx");
+    }
+    if (Files.exists(target) && !overwrite) {
+      throw new IllegalArgumentException("ONNX file " + target + " already exists; choose another path or allow "
+          + "overwriting");
     }
     byte[] bytes = toBytes(model);
     Files.createDirectories(target.getParent());
@@ -143,6 +143,11 @@ public final class OnnxExport {
     try {
       try (OutputStream o = Files.newOutputStream(tmp)) {
         o.write(bytes);
+      }
+      try { // createTempFile makes it owner-only; a model file is for serving processes too
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException notPosix) {
+        // other file systems keep their defaults
       }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -36,7 +36,6 @@ public final class TestData {
     return spark.createDataFrame(rows, SCHEMA).repartition(partitions);
   }
 
-  /** The features and labels of {@code df} in its row order, as flat arrays. */
   /**
    * {@code a} and {@code b} as one DataFrame whose lineage keeps a {@code UnionRDD} (one partition per input
    * partition). {@code Dataset.union} does not guarantee that: Spark 4's optimizer folds a union of local tables
@@ -46,6 +45,7 @@ public final class TestData {
     return a.sparkSession().createDataFrame(a.toJavaRDD().union(b.toJavaRDD()), a.schema());
   }
 
+  /** The features and labels of {@code df} in its row order, as flat arrays. */
   public static float[][] collect(Dataset<Row> df) {
     List<Row> rows = df.collectAsList();
     int d = ((org.apache.spark.ml.linalg.Vector) rows.get(0).get(0)).size();

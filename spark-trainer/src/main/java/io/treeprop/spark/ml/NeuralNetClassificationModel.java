@@ -124,7 +124,7 @@ public final class NeuralNetClassificationModel
 
   @Override
   public StructType transformSchema(StructType schema) {
-    Columns.requireSize(schema, getFeaturesCol(), core.network().inputShape());
+    Columns.requireSize(schema, getFeaturesCol(), core().network().inputShape());
     return super.transformSchema(schema);
   }
 

@@ -102,7 +102,7 @@ public final class NeuralNetRegressionModel extends RegressionModel<Vector, Neur
 
   @Override
   public StructType transformSchema(StructType schema) {
-    Columns.requireSize(schema, getFeaturesCol(), core.network().inputShape());
+    Columns.requireSize(schema, getFeaturesCol(), core().network().inputShape());
     if (numOutputs() == 1) {
       return super.transformSchema(schema);
     }
