@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,22 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LbfgsCommandTest {
   @TempDir
   Path tmp;
-
-  private static Object[] run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    try {
-      int code = Main.run(args);
-      return new Object[] {code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
 
   private static String path(String p) {
     return Path.of("..", p).toAbsolutePath().toString();
@@ -49,10 +30,10 @@ class LbfgsCommandTest {
 
   @Test
   void trainsTheRegressionExampleOneIterationPerEpoch() throws Exception {
-    Object[] r = run(train("--set", "training.batchSize=null"));
-    assertEquals(0, r[0], r[1] + "\n" + r[2]);
+    Cli.Result r = Cli.run(train("--set", "training.batchSize=null"));
+    assertEquals(0, r.code(), r.toString());
     assertTrue(Files.exists(tmp.resolve("model/model.json")));
-    String out = r[1].toString();
+    String out = r.out();
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("trained (\\d+) steps in [0-9.]+ s: (.*)")
         .matcher(out);
     assertTrue(m.find(), out);
@@ -65,10 +46,10 @@ class LbfgsCommandTest {
 
   @Test
   void anExampleWithABatchSizeIsRefusedBeforeTraining() {
-    Object[] r = run(train());
-    assertEquals(1, r[0], r[1] + "\n" + r[2]);
-    assertTrue(r[2].toString().contains("training.batchSize: does not apply to the lbfgs optimizer, which uses "
-        + "every training row in each iteration (full batch); remove it"), r[2].toString());
+    Cli.Result r = Cli.run(train());
+    assertEquals(1, r.code(), r.toString());
+    assertTrue(r.err().contains("training.batchSize: does not apply to the lbfgs optimizer, which uses "
+        + "every training row in each iteration (full batch); remove it"), r.err());
     assertFalse(Files.exists(tmp.resolve("model")), "no partial output");
   }
 }

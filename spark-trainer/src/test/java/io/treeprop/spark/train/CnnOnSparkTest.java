@@ -31,12 +31,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.TaskFailedReason;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -149,27 +146,10 @@ class CnnOnSparkTest {
   @Test
   void aRetriedTaskRecomputesTheSameContribution(SparkSession spark) throws Exception {
     Model clean = fit(spark, SparkTrainConfig.of(config(2, 1)), 3);
-    AtomicInteger failed = new AtomicInteger();
-    SparkListener counter = new SparkListener() {
-      @Override
-      public void onTaskEnd(SparkListenerTaskEnd end) {
-        if (end.reason() instanceof TaskFailedReason) {
-          failed.incrementAndGet();
-        }
-      }
-    };
-    spark.sparkContext().addSparkListener(counter);
-    System.setProperty(StepTask.FAIL_PROPERTY, "7");
-    Model retried;
-    try {
-      retried = fit(spark, SparkTrainConfig.of(config(2, 1)), 3);
-    } finally {
-      System.clearProperty(StepTask.FAIL_PROPERTY);
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      spark.sparkContext().removeSparkListener(counter);
-    }
-    assertEquals(1, failed.get(), "exactly one task attempt failed and was retried");
-    assertSameRun(clean, retried);
+    RetriedTasks.Run<Model> retried =
+        RetriedTasks.failingAt(spark, 7, () -> fit(spark, SparkTrainConfig.of(config(2, 1)), 3));
+    assertEquals(1, retried.failedAttempts(), "exactly one task attempt failed and was retried");
+    assertSameRun(clean, retried.result());
   }
 
   @Test

@@ -18,11 +18,8 @@ import io.treeprop.spark.data.InputColumns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.apache.spark.TaskFailedReason;
 import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -67,27 +64,10 @@ class SparkTrainerTest {
   @Test
   void aRetriedTaskRecomputesTheSameGradient(SparkSession spark) throws Exception {
     Model clean = fit(spark, SparkTrainConfig.of(config(2, 1)));
-    AtomicInteger failed = new AtomicInteger();
-    SparkListener counter = new SparkListener() {
-      @Override
-      public void onTaskEnd(SparkListenerTaskEnd end) {
-        if (end.reason() instanceof TaskFailedReason) {
-          failed.incrementAndGet();
-        }
-      }
-    };
-    spark.sparkContext().addSparkListener(counter);
-    System.setProperty(StepTask.FAIL_PROPERTY, "5");
-    Model retried;
-    try {
-      retried = fit(spark, SparkTrainConfig.of(config(2, 1)));
-    } finally {
-      System.clearProperty(StepTask.FAIL_PROPERTY);
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      spark.sparkContext().removeSparkListener(counter);
-    }
-    assertEquals(1, failed.get(), "exactly one task attempt failed and was retried");
-    assertArrayEquals(clean.params(), retried.params(), 0f);
+    RetriedTasks.Run<Model> retried =
+        RetriedTasks.failingAt(spark, 5, () -> fit(spark, SparkTrainConfig.of(config(2, 1))));
+    assertEquals(1, retried.failedAttempts(), "exactly one task attempt failed and was retried");
+    assertArrayEquals(clean.params(), retried.result().params(), 0f);
   }
 
   @Test
