@@ -59,28 +59,22 @@ public final class EndToEnd {
   private static void run(String[] args) throws Exception {
     Path out = Path.of(arg(args, "--out", "bench/results"));
     String only = arg(args, "--only", "");
-    if (!List.of("", "training", "scoring", "pytorch", "pytorch-cnn", "split").contains(only)) {
-      throw new IllegalArgumentException("--only " + only + ": choose training, scoring, split, pytorch or "
-          + "pytorch-cnn");
+    if (!List.of("", "training", "scoring", "pytorch", "pytorch-cnn", "split", "cluster").contains(only)) {
+      throw new IllegalArgumentException("--only " + only + ": choose training, scoring, split, pytorch, "
+          + "pytorch-cnn or cluster");
+    }
+    if (only.equals("cluster")) {
+      ClusterSplit.run(out, intArg(args, "--steps", 40), intArg(args, "--repetitions", 3));
+      return;
     }
     CnnComparison.Settings cnn = new CnnComparison.Settings(List.of(arg(args, "--nets", "cnn,cnn_bn,resnet")
         .split(",")), ints(arg(args, "--batches", "128,256,1024")), intArg(args, "--repetitions", 3),
         intArg(args, "--steps", 20), intArg(args, "--probe-steps", 10), intArg(args, "--score-rows", 20_000),
         !Arrays.asList(args).contains("--no-split"), intArg(args, "--accuracy-epochs", 0));
     int mllibIterations = Integer.parseInt(arg(args, "--mllib-iterations", "300"));
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("treeprop-bench")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.kryo.registrator", "io.treeprop.spark.serde.TreepropKryoRegistrator")
-        .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1").getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
-    Scaling scale = new Scaling.Factor(1.0 / 255);
-    SourceData train = scale.apply(DataSource.read(spark, SourceSpec.idx(DIR + "train-images-idx3-ubyte.gz",
-        DIR + "train-labels-idx1-ubyte.gz")));
-    SourceData test = scale.apply(DataSource.read(spark, SourceSpec.idx(DIR + "t10k-images-idx3-ubyte.gz",
-        DIR + "t10k-labels-idx1-ubyte.gz")));
-    Dataset<Row> trainDf = train.frame().repartition(2).cache();
-    Dataset<Row> testDf = test.frame().cache();
+    SparkSession spark = session(SparkSession.builder().master("local[2]"));
+    Dataset<Row> trainDf = fashionMnist(spark, "train");
+    Dataset<Row> testDf = fashionMnist(spark, "t10k");
     System.out.printf("rows: %d train, %d test%n", trainDf.count(), testDf.count());
 
     if (only.equals("training")) {
@@ -164,6 +158,24 @@ public final class EndToEnd {
       runs.run(i);
     }
     return runs.result();
+  }
+
+  /** The benchmark's Spark settings (Kryo with Treeprop's registrator, one OpenBLAS thread per executor). */
+  static SparkSession session(SparkSession.Builder builder) {
+    SparkSession spark = builder.appName("treeprop-bench")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryo.registrator", "io.treeprop.spark.serde.TreepropKryoRegistrator")
+        .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1").getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
+
+  /** Fashion-MNIST's {@code train} or {@code t10k} split, pixels scaled to [0, 1], cached (train in 2 partitions). */
+  static Dataset<Row> fashionMnist(SparkSession spark, String split) {
+    SourceData d = new Scaling.Factor(1.0 / 255).apply(DataSource.read(spark, SourceSpec.idx(
+        DIR + split + "-images-idx3-ubyte.gz", DIR + split + "-labels-idx1-ubyte.gz")));
+    return split.equals("train") ? d.frame().repartition(2).cache() : d.frame().cache();
   }
 
   static Double finiteOrNull(double d) {

@@ -74,6 +74,10 @@ final class StepSplit {
     r.put("total_p90_ms", totals[totals.length * 9 / 10]);
     double compute = median(w, StepTiming::compute);
     r.put("compute_share", compute / total);
+    // the exchange: everything but the tasks' compute and the driver's update, per step, then the median
+    r.put("exchange_ms", median(w, s -> s.scheduling() + s.broadcast() + s.aggregate()));
+    r.put("exchange_share", EndToEnd.median(w.stream().mapToDouble(s -> (s.scheduling() + s.broadcast()
+        + s.aggregate()) / s.total()).toArray()));
     List<Products.Gemm> products = Products.of(Nets.of(net), b / 2);
     double atCeiling = Ceiling.millis(products);
     r.put("products_gflop_per_partition", Products.flops(products) / 1e9);

@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Spark standalone cluster on loopback, started from the Maven jars (SPARK-NOTES): one Master and
  * {@code workers} Workers, each its own JVM; executors are further JVMs the Workers launch. Closing it kills them
- * all.
+ * all. The cluster tests use it, and {@code bin/benchmark --only cluster} (through this module's test jar), which
+ * sets {@code treeprop.scalaBinaryVersion} as the failsafe configuration does.
  */
-final class StandaloneCluster implements AutoCloseable {
+public final class StandaloneCluster implements AutoCloseable {
   private final Path sparkHome;
   private final List<String> sparkProps;
   private final Path work;
@@ -29,7 +30,7 @@ final class StandaloneCluster implements AutoCloseable {
   final int port;
   private final int webPort;
 
-  StandaloneCluster(Path sparkHome, Path work, int workers) throws Exception {
+  public StandaloneCluster(Path sparkHome, Path work, int workers) throws Exception {
     this(sparkHome, work, workers, List.of());
   }
 
@@ -53,7 +54,7 @@ final class StandaloneCluster implements AutoCloseable {
     awaitWorkers(workers, Duration.ofSeconds(90));
   }
 
-  String master() {
+  public String master() {
     return "spark://127.0.0.1:" + port;
   }
 
