@@ -47,7 +47,7 @@ final class ClusterSplit {
     try (StandaloneCluster cluster = new StandaloneCluster(sparkHome, work, 2)) {
       SparkSession spark = EndToEnd.session(SparkSession.builder().master(cluster.master())
           .config("spark.jars", jar.toString()).config("spark.executor.cores", "1")
-          .config("spark.cores.max", "2").config("spark.executor.memory", "768m"));
+          .config("spark.cores.max", "2").config("spark.executor.memory", "1g"));
       try {
         machine = EndToEnd.machine();
         machine.put("master", "standalone, 2 workers x 1 core, loopback (" + cluster.master() + ")");

@@ -12,13 +12,28 @@ package io.treeprop.core.model;
  * rows        = clamp(⌊budgetBytes / bytesPerRow⌋, 1, maxRows)
  * </pre>
  *
+ * A network without state (no batch norm, whose statistics are a micro-batch's) gets at most as many rows as keep
+ * its largest layer output within {@link #CACHE_BYTES}, and at least {@link #MIN_CACHE_ROWS}: there the micro-batch
+ * only decides whether a layer's output is still in the core's cache when the next layer reads it. The small CNN's
+ * training pass over 256 rows took 85 ms in micro-batches of 16 rows and 105 ms in one of 128 (JMH, 2 threads,
+ * DESIGN.md decision 13); a 784-256-128-10 MLP's largest output, 256 floats, allows 1,536 rows, so its batches
+ * up to that size still run in one pass.
+ *
+ * <pre>
+ * stateless:  rows = min(rows, max(MIN_CACHE_ROWS, ⌊CACHE_BYTES / (4 · largest layer output)⌋))
+ * </pre>
+ *
  * The local trainer, the Spark executors and evaluation all take their micro-batch from here.
  *
  * @param budgetBytes bytes of activation buffers one workspace may hold
  */
 public record MicroBatch(long budgetBytes) {
-  /** 64 MiB: a 784-256-128-10 MLP gets ~7,000 rows, the small CNN of the README ~120. */
+  /** 64 MiB: a 784-256-128-10 MLP gets ~7,000 rows (before the cache rule, which leaves it 1,536). */
   public static final long DEFAULT_BUDGET_BYTES = 64L << 20;
+  /** 1.5 MiB: most of a 2 MiB L2 cache, for one layer's output over a stateless network's micro-batch. */
+  public static final long CACHE_BYTES = 3L << 19;
+  /** The fewest rows the cache rule gives: smaller passes cost more per row than they save. */
+  public static final int MIN_CACHE_ROWS = 16;
 
   public MicroBatch {
     if (budgetBytes <= 0) {
@@ -57,6 +72,18 @@ public record MicroBatch(long budgetBytes) {
    */
   public int rows(Network net, int maxRows) {
     long rows = budgetBytes / bytesPerRow(net);
+    if (net.layout().stateCount() == 0) {
+      rows = Math.min(rows, Math.max(MIN_CACHE_ROWS, CACHE_BYTES / (4L * largestOutput(net))));
+    }
     return (int) Math.max(1, Math.min(Math.max(1, maxRows), rows));
+  }
+
+  /** Floats per row of the network's largest layer output (the top-level layers'). */
+  static long largestOutput(Network net) {
+    long m = 1;
+    for (var l : net.layers()) {
+      m = Math.max(m, l.outputShape().size());
+    }
+    return m;
   }
 }

@@ -6,8 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.treeprop.core.layer.ActivationFunction;
+import io.treeprop.core.layer.BatchNormSpec;
+import io.treeprop.core.layer.Conv2dSpec;
 import io.treeprop.core.layer.LayerSpec;
+import io.treeprop.core.layer.Padding;
+import io.treeprop.core.layer.PoolSpec;
 import io.treeprop.core.layer.ResidualSpec;
+import io.treeprop.core.layer.Size2;
+import io.treeprop.core.tensor.Shape;
 import io.treeprop.core.loss.Losses;
 import io.treeprop.core.train.BatchStats;
 import io.treeprop.core.train.Objective;
@@ -27,6 +33,34 @@ class MicroBatchTest {
     assertEquals(1, new MicroBatch(100).rows(NET, 1000));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MicroBatch(0));
     assertTrue(e.getMessage().contains("budgetBytes (0) must be positive"), e.getMessage());
+  }
+
+  @Test
+  void statelessNetworksKeepTheirLargestOutputWithinTheCache() {
+    // the small CNN: conv 32 3x3 on 28x28 puts out 32·26·26 = 21,632 floats per row; 1.5 MiB / 86,528 B = 18 rows
+    NetworkSpec cnn = new NetworkSpec(Shape.image(1, 28, 28), List.of(new Conv2dSpec(32, 3),
+        new LayerSpec.Activation(ActivationFunction.RELU), new PoolSpec.MaxPool2d(2), new PoolSpec.Flatten(),
+        new LayerSpec.Dense(10)));
+    Network net = cnn.compile();
+    assertEquals(21_632, MicroBatch.largestOutput(net));
+    assertEquals(18, MicroBatch.defaults().rows(net, 256));
+    assertEquals(5, MicroBatch.defaults().rows(net, 5));
+    // the same with batch norm: its statistics are the micro-batch's, so the memory budget alone decides
+    Network bn = new NetworkSpec(Shape.image(1, 28, 28), List.of(new Conv2dSpec(32, 3), new BatchNormSpec(),
+        new LayerSpec.Activation(ActivationFunction.RELU), new PoolSpec.MaxPool2d(2), new PoolSpec.Flatten(),
+        new LayerSpec.Dense(10))).compile();
+    long budgetRows = MicroBatch.DEFAULT_BUDGET_BYTES / MicroBatch.bytesPerRow(bn);
+    assertTrue(budgetRows > 100, "budget rows " + budgetRows);
+    assertEquals(budgetRows, MicroBatch.defaults().rows(bn, 10_000));
+    // never fewer than MIN_CACHE_ROWS: 32 channels of 32x32 are 128 KiB per row, 12 rows in the cache (the budget
+    // allows ~120)
+    Network wide = new NetworkSpec(Shape.image(1, 32, 32), List.of(new Conv2dSpec(32, Size2.of(3), null,
+        Padding.SAME, null, null), new PoolSpec.Flatten(), new LayerSpec.Dense(2))).compile();
+    assertEquals(MicroBatch.MIN_CACHE_ROWS, MicroBatch.defaults().rows(wide, 256));
+    // a dense network's batches up to 1,536 rows stay one pass
+    Network mlp = NetworkSpec.input(784).dense(256).relu().dense(128).relu().dense(10).softmax().compile();
+    assertEquals(1_536, MicroBatch.defaults().rows(mlp, 4096));
+    assertEquals(1_024, MicroBatch.defaults().rows(mlp, 1_024));
   }
 
   @Test
