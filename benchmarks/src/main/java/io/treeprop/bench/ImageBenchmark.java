@@ -76,7 +76,7 @@ public class ImageBenchmark {
   private float[] src;
   private float[] dst;
 
-  /** Rows per forward pass of the small CNN (its micro-batch); the 256 rows run as 256 / cnnRows passes. */
+  /** Rows per forward pass of the small CNN (its micro-batch); the 256 rows run as ⌈256 / cnnRows⌉ passes, the last one smaller. */
   @Param({"256"})
   public int cnnRows;
 
@@ -142,7 +142,8 @@ public class ImageBenchmark {
   public float[] cnn() {
     BatchStats stats = new BatchStats();
     for (int r = 0; r < B; r += cnnRows) {
-      cnn.accumulateGradient(cnnWs, cnnParams, new float[0], labels, null, cnnRows, 0, cnnGrad, stats);
+      cnn.accumulateGradient(cnnWs, cnnParams, new float[0], labels, null, Math.min(cnnRows, B - r), 0, cnnGrad,
+          stats);
     }
     return cnnGrad;
   }
