@@ -19,8 +19,9 @@ final class CnnMarkdown {
     sb.append(String.format("Training samples/s: median (min–max) of %s interleaved repetitions, each %s timed "
         + "steps after %s warm-up steps (Treeprop: the first rows of the training set, one epoch, 2 partitions; "
         + "PyTorch: `pytorch_bench.py --probe-steps`); Adam 2e-3, He/Xavier init on both sides. PyTorch: its best "
-        + "(torch threads / OpenBLAS threads) of a %s-step probe per batch size. Peak memory: Treeprop's JVM "
-        + "(driver and both local executors, VmHWM reset before each run), PyTorch's process (its VmHWM).%n%n",
+        + "(torch threads / OpenBLAS threads) by two interleaved rounds of %s-step probes per batch size, each "
+        + "setting scored by its faster round. Peak memory: Treeprop's JVM (driver and both local executors, VmHWM "
+        + "reset before each run), PyTorch's process (its VmHWM).%n%n",
         set.get("repetitions"), set.get("timed_steps"), set.get("warm_up_steps"), set.get("probe_steps")));
     List<Map<String, Object>> splits = new ArrayList<>();
     for (Map.Entry<String, Object> e : cnn.entrySet()) {

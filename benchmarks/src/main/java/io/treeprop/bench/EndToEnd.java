@@ -37,9 +37,10 @@ import org.apache.spark.sql.SparkSession;
  * Treeprop's per-step time split at several batch sizes. Writes {@code results.json} and {@code results.md}.
  *
  * <p>Run: {@code bin/benchmark [--out DIR] [--mllib-iterations N] [--repetitions N] [--only
- * split|training|scoring|pytorch|pytorch-cnn]}; the CNN comparison ({@link CnnComparison}) and the split take
- * {@code --nets cnn,cnn_bn,resnet --batches 128,256,1024 --steps N}, the comparison also {@code --probe-steps N
- * --score-rows N --accuracy-epochs N --no-split}. Not part of the tests.
+ * split|training|scoring|pytorch|pytorch-cnn|pytorch-all|cluster]}; the CNN comparison ({@link CnnComparison})
+ * and the split take {@code --nets cnn,cnn_bn,resnet --batches 128,256,1024 --steps N}, the comparison also
+ * {@code --probe-steps N --score-rows N --accuracy-epochs N --no-split}; {@code pytorch-all} runs the MLP and CNN
+ * comparisons and then the cluster ({@link ClusterSplit}, {@code --cluster-steps N}). Not part of the tests.
  */
 public final class EndToEnd {
   private static final String DIR = "/usr/share/datasets/fashion-mnist/";
@@ -59,9 +60,10 @@ public final class EndToEnd {
   private static void run(String[] args) throws Exception {
     Path out = Path.of(arg(args, "--out", "bench/results"));
     String only = arg(args, "--only", "");
-    if (!List.of("", "training", "scoring", "pytorch", "pytorch-cnn", "split", "cluster").contains(only)) {
+    if (!List.of("", "training", "scoring", "pytorch", "pytorch-cnn", "pytorch-all", "split", "cluster")
+        .contains(only)) {
       throw new IllegalArgumentException("--only " + only + ": choose training, scoring, split, pytorch, "
-          + "pytorch-cnn or cluster");
+          + "pytorch-cnn, pytorch-all or cluster");
     }
     if (only.equals("cluster")) {
       ClusterSplit.run(out, intArg(args, "--steps", 40), intArg(args, "--repetitions", 3));
@@ -93,17 +95,16 @@ public final class EndToEnd {
       spark.stop();
       return;
     }
-    if (only.equals("pytorch")) {
+    boolean peers = only.equals("pytorch-all");
+    if (only.equals("pytorch") || peers) {
       Map<String, Object> results = new LinkedHashMap<>();
       results.put("machine", machine());
       results.put("mlp", PyTorchComparison.mlp(trainDf, testDf, Integer.parseInt(arg(args, "--repetitions", "3"))));
       Files.createDirectories(out);
       Files.writeString(out.resolve("pytorch.json"), Json.write(results));
       System.out.println(Json.write(results));
-      spark.stop();
-      return;
     }
-    if (only.equals("pytorch-cnn")) {
+    if (only.equals("pytorch-cnn") || peers) {
       Map<String, Object> results = new LinkedHashMap<>();
       results.put("machine", machine());
       results.put("cnn", CnnComparison.run(spark, trainDf, testDf, cnn));
@@ -111,7 +112,13 @@ public final class EndToEnd {
       Files.writeString(out.resolve("pytorch-cnn.json"), Json.write(results));
       Files.writeString(out.resolve("pytorch-cnn.md"), CnnMarkdown.of(results));
       System.out.println(CnnMarkdown.of(results));
+    }
+    if (only.equals("pytorch") || only.equals("pytorch-cnn") || peers) {
       spark.stop();
+      if (peers) {
+        // the cluster's driver is a new session in this JVM: one SparkContext at a time
+        ClusterSplit.run(out, intArg(args, "--cluster-steps", 40), intArg(args, "--repetitions", 3));
+      }
       return;
     }
     if (only.equals("split")) {

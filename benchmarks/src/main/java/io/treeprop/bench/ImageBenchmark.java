@@ -76,7 +76,10 @@ public class ImageBenchmark {
   private float[] src;
   private float[] dst;
 
-  /** Rows per forward pass of the small CNN (its micro-batch); the 256 rows run as ⌈256 / cnnRows⌉ passes, the last one smaller. */
+  /**
+   * Rows per forward pass of the small CNN (its micro-batch); the 256 rows run as ⌈256 / cnnRows⌉ passes, the last
+   * one smaller.
+   */
   @Param({"256"})
   public int cnnRows;
 
