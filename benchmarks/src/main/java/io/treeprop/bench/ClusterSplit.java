@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +30,7 @@ import org.apache.spark.sql.SparkSession;
 final class ClusterSplit {
   private static final int BATCH = 256;
   private static final List<String> NETS = List.of("mlp", "cnn");
+  private static final List<Exchange> EXCHANGES = List.of(Exchange.BARRIER, Exchange.TREE);
 
   private ClusterSplit() {}
 
@@ -55,7 +57,7 @@ final class ClusterSplit {
         System.out.printf("rows: %d train%n", train.count());
         for (int rep = 0; rep < reps; rep++) {
           for (String net : NETS) {
-            for (Exchange exchange : List.of(Exchange.BARRIER, Exchange.TREE)) {
+            for (Exchange exchange : EXCHANGES) {
               for (Map<String, Object> r : StepSplit.of(train, exchange, net, new int[] {BATCH},
                   net.equals("mlp") ? 0 : cnnSteps)) {
                 r.put("repetition", rep + 1);
@@ -70,7 +72,7 @@ final class ClusterSplit {
     }
     List<Map<String, Object>> summary = new ArrayList<>();
     for (String net : NETS) {
-      for (Exchange exchange : List.of(Exchange.BARRIER, Exchange.TREE)) {
+      for (Exchange exchange : EXCHANGES) {
         List<Map<String, Object>> mine = runs.stream().filter(r -> r.get("net").equals(net)
             && r.get("exchange").equals(exchange.jsonName())).toList();
         Map<String, Object> s = new LinkedHashMap<>();
@@ -113,25 +115,19 @@ final class ClusterSplit {
     b.append("|---|---|---|---|---|---|---|\n");
     for (Map<String, Object> s : summary) {
       b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", s.get("net"), s.get("exchange"),
-          cell(s, "total_ms", 1), cell(s, "compute_ms", 1), cell(s, "exchange_ms", 1), cell(s, "driver_update_ms", 2),
-          percent(s)));
+          cell(s, "total_ms", "%.1f", 1, ""), cell(s, "compute_ms", "%.1f", 1, ""),
+          cell(s, "exchange_ms", "%.1f", 1, ""), cell(s, "driver_update_ms", "%.2f", 1, ""),
+          cell(s, "exchange_share", "%.1f", 100, " %")));
     }
     return b.toString();
   }
 
-  private static String cell(Map<String, Object> s, String key, int digits) {
+  /** The median of {@code key}, {@code unit}, then the (min–max) of its runs; all times {@code scale}, format f. */
+  private static String cell(Map<String, Object> s, String key, String f, double scale, String unit) {
     double[] v = (double[]) s.get(key + "_runs");
-    double lo = java.util.Arrays.stream(v).min().orElse(Double.NaN);
-    double hi = java.util.Arrays.stream(v).max().orElse(Double.NaN);
-    String f = "%." + digits + "f";
-    return String.format(Locale.ROOT, f + " (" + f + "–" + f + ")", s.get(key), lo, hi);
-  }
-
-  private static String percent(Map<String, Object> s) {
-    double[] v = (double[]) s.get("exchange_share_runs");
-    return String.format(Locale.ROOT, "%.1f %% (%.1f–%.1f)", 100 * (double) s.get("exchange_share"),
-        100 * java.util.Arrays.stream(v).min().orElse(Double.NaN),
-        100 * java.util.Arrays.stream(v).max().orElse(Double.NaN));
+    return String.format(Locale.ROOT, f, scale * (double) s.get(key)) + unit + String.format(Locale.ROOT,
+        " (" + f + "–" + f + ")", scale * Arrays.stream(v).min().orElse(Double.NaN),
+        scale * Arrays.stream(v).max().orElse(Double.NaN));
   }
 
   private static String required(String property) {

@@ -75,9 +75,9 @@ final class StepSplit {
     double compute = median(w, StepTiming::compute);
     r.put("compute_share", compute / total);
     // the exchange: everything but the tasks' compute and the driver's update, per step, then the median
-    r.put("exchange_ms", median(w, s -> s.scheduling() + s.broadcast() + s.aggregate()));
-    r.put("exchange_share", EndToEnd.median(w.stream().mapToDouble(s -> (s.scheduling() + s.broadcast()
-        + s.aggregate()) / s.total()).toArray()));
+    ToDoubleFunction<StepTiming> exchanged = s -> s.scheduling() + s.broadcast() + s.aggregate();
+    r.put("exchange_ms", median(w, exchanged));
+    r.put("exchange_share", median(w, s -> exchanged.applyAsDouble(s) / s.total()));
     List<Products.Gemm> products = Products.of(Nets.of(net), b / 2);
     double atCeiling = Ceiling.millis(products);
     r.put("products_gflop_per_partition", Products.flops(products) / 1e9);
