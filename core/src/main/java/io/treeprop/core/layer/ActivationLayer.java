@@ -3,8 +3,10 @@ package io.treeprop.core.layer;
 import io.treeprop.core.tensor.Shape;
 
 /**
- * Applies an {@link ActivationFunction}. Element-wise functions take their derivative from the saved input or
- * output; softmax is per row with {@code dx_i = y_i (dy_i − Σ_j dy_j y_j)}.
+ * Applies an {@link ActivationFunction}. Element-wise functions take their derivative from the saved output (the
+ * sign of a ReLU-family output is that of its input when alpha ≥ 0), except softplus, which reads its input;
+ * softmax is per row with {@code dx_i = y_i (dy_i − Σ_j dy_j y_j)}. So every function but softplus can run
+ * {@linkplain #inPlace() in place}, with the same results to the bit.
  */
 public final class ActivationLayer implements Layer {
   private final Shape shape;
@@ -40,6 +42,22 @@ public final class ActivationLayer implements Layer {
   @Override
   public boolean differentiable() {
     return fn.differentiable();
+  }
+
+  /** Every function but softplus (and leaky ReLU or ELU with a negative alpha, which no spec allows). */
+  @Override
+  public boolean inPlace() {
+    return switch (fn) {
+      case SOFTPLUS -> false;
+      case LEAKY_RELU, ELU -> alpha >= 0;
+      default -> true;
+    };
+  }
+
+  /** Every differentiable function but identity and softplus. */
+  @Override
+  public boolean backwardReadsOutput() {
+    return fn.differentiable() && fn != ActivationFunction.IDENTITY && fn != ActivationFunction.SOFTPLUS;
   }
 
   @Override
@@ -78,7 +96,11 @@ public final class ActivationLayer implements Layer {
           y[i] = softplus(x[i]);
         }
       }
-      case IDENTITY -> System.arraycopy(x, 0, y, 0, n);
+      case IDENTITY -> {
+        if (x != y) {
+          System.arraycopy(x, 0, y, 0, n);
+        }
+      }
       case SOFTMAX -> softmaxRows(x, y, f.batch(), shape.size());
       case SIGN -> {
         for (int i = 0; i < n; i++) {
@@ -115,24 +137,28 @@ public final class ActivationLayer implements Layer {
         }
       }
       case RELU -> {
-        // dx = x > 0 ? dy : 0 without a branch: the sign of x is a coin flip per element, and a compiled branch
-        // mispredicted half the time made this loop the hottest Java code of a training step (JFR).
+        // dx = y > 0 ? dy : 0 without a branch: the sign is a coin flip per element, and a compiled branch
+        // mispredicted half the time made this loop the hottest Java code of a training step (JFR). y = max(x, 0)
+        // has x's sign bit pattern where it matters: y > 0 iff x > 0, a NaN x is y's NaN, -0 and 0 give +0.
         for (int i = 0; i < n; i++) {
-          int b = Float.floatToRawIntBits(x[i]);
-          // all ones iff b > 0 as an int: x > 0, and also a positive NaN, which deliberately passes dy on (a NaN
+          int b = Float.floatToRawIntBits(y[i]);
+          // all ones iff b > 0 as an int: y > 0, and also a positive NaN, which deliberately passes dy on (a NaN
           // activation means a NaN loss, and the trainers stop on that)
           int keep = ((0 - b) >> 31) & (~b >> 31);
           dx[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dy[i]) & keep);
         }
       }
       case LEAKY_RELU -> {
+        // with alpha >= 0, y > 0 iff x > 0
+        float[] s = alpha >= 0 ? y : x;
         for (int i = 0; i < n; i++) {
-          dx[i] = x[i] > 0 ? dy[i] : alpha * dy[i];
+          dx[i] = s[i] > 0 ? dy[i] : alpha * dy[i];
         }
       }
       case ELU -> {
+        float[] s = alpha >= 0 ? y : x;
         for (int i = 0; i < n; i++) {
-          dx[i] = x[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha);
+          dx[i] = s[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha);
         }
       }
       case SOFTPLUS -> {
@@ -140,7 +166,11 @@ public final class ActivationLayer implements Layer {
           dx[i] = dy[i] * sigmoid(x[i]);
         }
       }
-      case IDENTITY -> System.arraycopy(dy, 0, dx, 0, n);
+      case IDENTITY -> {
+        if (dy != dx) {
+          System.arraycopy(dy, 0, dx, 0, n);
+        }
+      }
       case SOFTMAX -> softmaxBackward(y, dy, dx, f.batch(), shape.size());
       case SIGN, STEP -> throw new IllegalStateException(
           fn.jsonName() + " is a threshold unit with no gradient: use it for inference only, or train with "

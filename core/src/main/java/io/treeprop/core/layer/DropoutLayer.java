@@ -28,6 +28,12 @@ public final class DropoutLayer implements Layer {
     return shape;
   }
 
+  /** Element-wise, its mask a function of the seed: runs in place. */
+  @Override
+  public boolean inPlace() {
+    return true;
+  }
+
   @Override
   public void forward(Frame f) {
     apply(f.in(), f.out(), f.batch() * shape.size(), f.training(), f.seed());
@@ -42,7 +48,9 @@ public final class DropoutLayer implements Layer {
 
   private void apply(float[] src, float[] dst, int n, boolean training, long seed) {
     if (!training || rate == 0f) {
-      System.arraycopy(src, 0, dst, 0, n);
+      if (src != dst) {
+        System.arraycopy(src, 0, dst, 0, n);
+      }
       return;
     }
     for (int i = 0; i < n; i++) {

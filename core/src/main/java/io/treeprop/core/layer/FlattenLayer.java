@@ -24,14 +24,22 @@ public final class FlattenLayer implements Layer {
     return Shape.vector(input.size());
   }
 
+  /** A row-major image is already its flat vector: in place, flattening copies nothing. */
+  @Override
+  public boolean inPlace() {
+    return true;
+  }
+
   @Override
   public void forward(Frame f) {
-    System.arraycopy(f.in(), 0, f.out(), 0, f.batch() * input.size());
+    if (f.in() != f.out()) {
+      System.arraycopy(f.in(), 0, f.out(), 0, f.batch() * input.size());
+    }
   }
 
   @Override
   public void backward(Frame f) {
-    if (f.dIn() != null) {
+    if (f.dIn() != null && f.dIn() != f.dOut()) {
       System.arraycopy(f.dOut(), 0, f.dIn(), 0, f.batch() * input.size());
     }
   }

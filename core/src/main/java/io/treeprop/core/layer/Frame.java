@@ -20,7 +20,12 @@ public final class Frame {
   private long seed;
   private float[] scratch = new float[0];
   private int[] intScratch = new int[0];
+  private byte[] byteScratch = new byte[0];
   private Object extension;
+  /** What runs on this frame when a Sequence runs it: its layer, or that layer fused with its neighbour. */
+  Layer runs;
+  /** True when the layer's output is never written (a ReLU that the max pool after it applies). */
+  boolean deferred;
 
   /**
    * @param in input buffer {@code [capacity, inSize]}, shared with the previous frame's output
@@ -44,6 +49,14 @@ public final class Frame {
   void bind(Pass pass, long seed) {
     this.pass = pass;
     this.seed = seed;
+  }
+
+  /**
+   * True when this layer's output is never written: a ReLU run in place just before a max pool, which applies it
+   * to its own (pooled) output instead; its buffer holds the ReLU's input.
+   */
+  public boolean outputDeferred() {
+    return deferred;
   }
 
   /** The pass this frame is bound to (a block hands it to its inner layers). */
@@ -127,6 +140,14 @@ public final class Frame {
       intScratch = new int[n];
     }
     return intScratch;
+  }
+
+  /** Byte scratch of at least {@code n} elements, kept across passes. */
+  public byte[] byteScratch(int n) {
+    if (byteScratch.length < n) {
+      byteScratch = new byte[n];
+    }
+    return byteScratch;
   }
 
   /** Layer-specific memory (e.g. a block's inner frames), created once on first use. */

@@ -30,6 +30,23 @@ public interface Layer {
   }
 
   /**
+   * True when the layer computes correctly with its output buffer being its input buffer and its input gradient
+   * being its output gradient: an element-wise layer whose backward needs its output, its seed or nothing, never
+   * the input it overwrote. A {@link Sequence} then runs it in place where that is safe. The default is false.
+   */
+  default boolean inPlace() {
+    return false;
+  }
+
+  /**
+   * True when backward reads the layer's own output buffer (so a following layer may not overwrite it in place).
+   * The default is false.
+   */
+  default boolean backwardReadsOutput() {
+    return false;
+  }
+
+  /**
    * Floats per row of capacity that the layer keeps in its frame besides its output and output gradient (a
    * block's inner buffers); counted by {@link io.treeprop.core.model.MicroBatch}. Per-sample scratch is not per
    * row and not counted. The default is 0.

@@ -32,13 +32,21 @@ public final class NoiseLayer implements Layer {
     return shape;
   }
 
+  /** Element-wise, its noise a function of the seed: runs in place. */
+  @Override
+  public boolean inPlace() {
+    return true;
+  }
+
   @Override
   public void forward(Frame f) {
     int n = f.batch() * shape.size();
     float[] x = f.in();
     float[] y = f.out();
     if (!f.training() || amount == 0f) {
-      System.arraycopy(x, 0, y, 0, n);
+      if (x != y) {
+        System.arraycopy(x, 0, y, 0, n);
+      }
       return;
     }
     long seed = f.seed();
@@ -64,7 +72,9 @@ public final class NoiseLayer implements Layer {
     }
     int n = f.batch() * shape.size();
     if (!f.training() || kind == Kind.GAUSSIAN || amount == 0f) {
-      System.arraycopy(f.dOut(), 0, dx, 0, n);
+      if (f.dOut() != dx) {
+        System.arraycopy(f.dOut(), 0, dx, 0, n);
+      }
       return;
     }
     for (int i = 0; i < n; i++) {

@@ -12,8 +12,14 @@ import io.treeprop.core.tensor.Shape;
  *       count_include_pad=True);  dx[every pixel of the window] += dy / (kh·kw)
  * </pre>
  *
- * Max pooling records each output's argmax in the frame's int scratch in forward; backward reads it, so backward
- * must follow forward on the same frame.
+ * Max pooling records each output's argmax (the first maximum in row-major order) in the frame's int scratch in
+ * forward; backward reads it, so backward must follow forward on the same frame. 2×2 windows at stride 2 take a
+ * branch-free path that keeps the position within the window in a byte (there a NaN in the window wins, and 0 over
+ * −0, as {@code Math.max} orders them).
+ *
+ * <p>A {@link Sequence} runs a ReLU that is followed by max pooling as part of the pooling ({@link #withRelu}):
+ * {@code maxpool(relu(x)) = relu(maxpool(x))}, and so is the gradient, to the bit (the argmax differs only where
+ * the window's maximum is ≤ 0, and there the gradient is 0 either way), on a quarter of the elements.
  */
 public final class Pool2dLayer implements Layer {
   private static final Window HALVING = new Window(2, 2, 2, 2, 0, 0);
@@ -28,13 +34,30 @@ public final class Pool2dLayer implements Layer {
   private final Shape output;
   private final Window win;
   private final Mode mode;
+  private final boolean relu;
 
   public Pool2dLayer(Shape input, Window win, Mode mode) {
+    this(input, win, mode, false);
+  }
+
+  private Pool2dLayer(Shape input, Window win, Mode mode, boolean relu) {
     int[] out = win.outputSize(mode == Mode.MAX ? "max_pool2d" : "avg_pool2d", input);
     this.input = input;
     this.output = Shape.image(input.channels(), out[0], out[1]);
     this.win = win;
     this.mode = mode;
+    this.relu = relu;
+  }
+
+  /**
+   * This max pooling with a ReLU applied to its input fused in: it pools the pre-activation input, applies the
+   * ReLU to its outputs, and masks its output gradient by the sign of the pooled pre-activation value.
+   */
+  Pool2dLayer withRelu() {
+    if (mode != Mode.MAX) {
+      throw new IllegalStateException("only max pooling commutes with ReLU");
+    }
+    return new Pool2dLayer(input, win, mode, true);
   }
 
   @Override
@@ -66,11 +89,11 @@ public final class Pool2dLayer implements Layer {
     int ow = output.width();
     float[] x = f.in();
     float[] y = f.out();
-    int[] arg = mode == Mode.MAX ? f.intScratch(planes * oh * ow) : null;
     if (mode == Mode.MAX && win.equals(HALVING)) {
-      maxHalving(x, y, arg, planes, h, w, oh, ow);
+      maxHalving(x, y, f.byteScratch(planes * oh * ow), planes, h, w, oh, ow, relu);
       return;
     }
+    int[] arg = mode == Mode.MAX ? f.intScratch(planes * oh * ow) : null;
     float inv = 1f / (win.kernelH() * win.kernelW());
     for (int pl = 0; pl < planes; pl++) {
       int xOff = pl * h * w;
@@ -93,7 +116,7 @@ public final class Pool2dLayer implements Layer {
                 }
               }
             }
-            y[o] = m;
+            y[o] = relu ? Math.max(m, 0f) : m;
             arg[o] = best;
           } else {
             float s = 0f;
@@ -110,33 +133,60 @@ public final class Pool2dLayer implements Layer {
   }
 
   /**
-   * Max pooling over 2×2 windows at stride 2 without padding (every window inside the image): the general loop's
-   * result (the first maximum in row-major order wins; a NaN first element stays) without its per-window bounds
-   * and loops (pooling forward was a fifth of the small CNN's training pass, profiled).
+   * Max pooling over 2×2 windows at stride 2 without padding (every window inside the image), without branches:
+   * the window's maximum is {@code Math.max} of its four values (a NaN wins, 0 wins over −0), and its position,
+   * the first of the four (row-major) holding it bit for bit, is kept in one byte per output, {@code pos | 4} when
+   * the gradient passes (always, or with the ReLU fused in, when the maximum is > 0, a positive NaN too, as
+   * {@link ActivationLayer}'s ReLU). Which of four random values is the largest is a coin flip the branch predictor
+   * loses: the compare-and-branch loop this replaces made pooling forward a fifth of the small CNN's training pass
+   * (DESIGN.md decision 14).
    */
-  private static void maxHalving(float[] x, float[] y, int[] arg, int planes, int h, int w, int oh, int ow) {
+  private static void maxHalving(float[] x, float[] y, byte[] code, int planes, int h, int w, int oh, int ow,
+      boolean relu) {
     for (int pl = 0; pl < planes; pl++) {
       for (int oy = 0; oy < oh; oy++) {
         int top = pl * h * w + 2 * oy * w;
         int o = (pl * oh + oy) * ow;
         for (int ox = 0; ox < ow; ox++, o++) {
-          int best = top + 2 * ox;
-          float m = x[best];
-          if (x[best + 1] > m) {
-            m = x[best + 1];
-            best = best + 1;
-          }
-          int i = top + w + 2 * ox;
-          if (x[i] > m) {
-            m = x[i];
-            best = i;
-          }
-          if (x[i + 1] > m) {
-            m = x[i + 1];
-            best = i + 1;
-          }
-          y[o] = m;
-          arg[o] = best;
+          int a = top + 2 * ox;
+          int c = a + w;
+          float m = Math.max(Math.max(x[a], x[a + 1]), Math.max(x[c], x[c + 1]));
+          int mb = Float.floatToRawIntBits(m);
+          int first = (same(x[a], mb) & 1) | (same(x[a + 1], mb) & 2) | (same(x[c], mb) & 4) | 8;
+          int pos = Integer.numberOfTrailingZeros(first);
+          int pass = relu ? ((0 - mb) >> 31) & (~mb >> 31) & 4 : 4;
+          code[o] = (byte) (pos | pass);
+          y[o] = relu ? Math.max(m, 0f) : m;
+        }
+      }
+    }
+  }
+
+  /** All ones when {@code v}'s bits are {@code bits}, else 0, without a branch. */
+  private static int same(float v, int bits) {
+    int d = Float.floatToRawIntBits(v) ^ bits;
+    return ~((d | -d) >> 31);
+  }
+
+  /** {@code dy} to each window's kept position, 0 to its other three, writing every position of every window. */
+  private static void maxHalvingBackward(byte[] code, float[] dy, float[] dx, int planes, int h, int w, int oh,
+      int ow) {
+    if (h % 2 != 0 || w % 2 != 0) {
+      java.util.Arrays.fill(dx, 0, planes * h * w, 0f); // the last row or column is in no window
+    }
+    for (int pl = 0; pl < planes; pl++) {
+      for (int oy = 0; oy < oh; oy++) {
+        int top = pl * h * w + 2 * oy * w;
+        int o = (pl * oh + oy) * ow;
+        for (int ox = 0; ox < ow; ox++, o++) {
+          int a = top + 2 * ox;
+          int k = code[o];
+          int g = Float.floatToRawIntBits(dy[o]) & -(k >> 2);
+          int pos = k & 3;
+          dx[a] = Float.intBitsToFloat(g & ((pos - 1) >> 31));
+          dx[a + 1] = Float.intBitsToFloat(g & (((pos ^ 1) - 1) >> 31));
+          dx[a + w] = Float.intBitsToFloat(g & (((pos ^ 2) - 1) >> 31));
+          dx[a + w + 1] = Float.intBitsToFloat(g & (((pos ^ 3) - 1) >> 31));
         }
       }
     }
@@ -154,9 +204,23 @@ public final class Pool2dLayer implements Layer {
     int oh = output.height();
     int ow = output.width();
     float[] dy = f.dOut();
+    if (mode == Mode.MAX && win.equals(HALVING)) {
+      maxHalvingBackward(f.byteScratch(planes * oh * ow), dy, dx, planes, h, w, oh, ow);
+      return;
+    }
     java.util.Arrays.fill(dx, 0, planes * h * w, 0f);
     if (mode == Mode.MAX) {
       int[] arg = f.intScratch(planes * oh * ow);
+      if (relu) {
+        // dy where the pooled pre-activation value is > 0 (a positive NaN too), as ActivationLayer's ReLU masks
+        float[] x = f.in();
+        for (int o = 0; o < planes * oh * ow; o++) {
+          int b = Float.floatToRawIntBits(x[arg[o]]);
+          int keep = ((0 - b) >> 31) & (~b >> 31);
+          dx[arg[o]] += Float.intBitsToFloat(Float.floatToRawIntBits(dy[o]) & keep);
+        }
+        return;
+      }
       for (int o = 0; o < planes * oh * ow; o++) {
         dx[arg[o]] += dy[o];
       }

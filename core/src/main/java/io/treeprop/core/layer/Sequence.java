@@ -5,6 +5,7 @@ import io.treeprop.core.random.Seeds;
 import io.treeprop.core.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Layers run one after another: the single forward/backward loop of the engine, used by a network for its layers
@@ -14,6 +15,19 @@ import java.util.List;
  * <p>Layer {@code i} declares its blocks in scope {@code "i"} and gets the pass seed
  * {@code derive(seed, DROPOUT, i)}. Offsets are relative to the sequence's first block, so a block places its inner
  * sequence at its own offset.
+ *
+ * <p><b>In place.</b> Layer {@code i} shares its predecessor's output and output-gradient buffers (its output
+ * overwrites its input, its input gradient its output gradient) when it {@linkplain Layer#inPlace() can}, it is
+ * neither the first layer (the input belongs to the caller, and a block's shortcut reads it) nor the last (a fused
+ * loss and the scorers read the logits under a final softmax or sigmoid, and a block's shortcut shares the last
+ * output gradient), no layer already writing that buffer {@linkplain Layer#backwardReadsOutput() reads it in
+ * backward}, and the caller does not read the overwritten output. Results are identical to the bit; the buffers
+ * and the memory traffic of a conv → relu or dense → relu pair halve.
+ *
+ * <p><b>ReLU into max pooling.</b> A ReLU run in place whose successor is a max pool, and whose output the caller
+ * does not read, does nothing itself: the pool pools its input and applies the ReLU to the pooled values
+ * ({@link Pool2dLayer#withRelu}; the same numbers to the bit, on a quarter of the elements for 2×2 windows). Its
+ * frame reports {@link Frame#outputDeferred()}.
  */
 public final class Sequence {
   private final Shape input;
@@ -125,34 +139,74 @@ public final class Sequence {
   }
 
   /**
-   * Floats of buffers per row: every layer's output, output gradient and {@linkplain Layer#extraFloatsPerRow()
-   * extra buffers}, plus the input gradient when asked for (the input buffer belongs to the caller).
+   * Floats of buffers per row: the output and output gradient of every layer not run in place, every layer's
+   * {@linkplain Layer#extraFloatsPerRow() extra buffers}, plus the input gradient when asked for (the input buffer
+   * belongs to the caller). Counted with no outputs kept.
    */
   public long floatsPerRow(boolean inputGradient) {
     long f = inputGradient ? input.size() : 0;
-    for (Layer l : layers) {
-      f += 2L * l.outputShape().size() + l.extraFloatsPerRow();
+    boolean[] inPlace = inPlace(i -> false);
+    for (int i = 0; i < layers.size(); i++) {
+      Layer l = layers.get(i);
+      f += (inPlace[i] ? 0 : 2L * l.outputShape().size()) + l.extraFloatsPerRow();
     }
     return f;
   }
 
   /**
-   * Frames for passes of up to {@code capacity} rows: layer {@code i} reads frame {@code i - 1}'s output.
+   * Which layers run in place (see the class comment).
+   *
+   * @param keepOutput true for a layer whose output the caller reads after the pass: its successor does not
+   *     overwrite it
+   */
+  public boolean[] inPlace(IntPredicate keepOutput) {
+    int n = layers.size();
+    boolean[] in = new boolean[n];
+    boolean read = false; // does a layer writing the current output buffer read it in backward?
+    for (int i = 0; i < n; i++) {
+      Layer l = layers.get(i);
+      in[i] = i > 0 && i < n - 1 && l.inPlace() && !read && !keepOutput.test(i - 1);
+      // in place only when no earlier writer reads the buffer, so only this layer's reading counts either way
+      read = l.backwardReadsOutput();
+    }
+    return in;
+  }
+
+  /** As below, with no outputs kept: every layer that can runs in place. */
+  public Frame[] frames(int capacity, float[] in, float[] dIn, int paramBase, int stateBase) {
+    return frames(capacity, in, dIn, paramBase, stateBase, i -> false);
+  }
+
+  /**
+   * Frames for passes of up to {@code capacity} rows: layer {@code i} reads frame {@code i - 1}'s output, and a
+   * layer run {@linkplain #inPlace in place} writes into it.
    *
    * @param in the input buffer {@code [capacity, inputSize]}
    * @param dIn where backward writes the input gradient, or null
    * @param paramBase offset of the sequence's first parameter block in the flat vectors
    * @param stateBase offset of its first state block
+   * @param keepOutput true for the layers whose outputs the caller reads after the pass
    */
-  public Frame[] frames(int capacity, float[] in, float[] dIn, int paramBase, int stateBase) {
+  public Frame[] frames(int capacity, float[] in, float[] dIn, int paramBase, int stateBase,
+      IntPredicate keepOutput) {
     Frame[] frames = new Frame[layers.size()];
+    boolean[] inPlace = inPlace(keepOutput);
     float[] x = in;
     float[] dx = dIn;
     for (int i = 0; i < frames.length; i++) {
-      int size = Math.multiplyExact(capacity, layers.get(i).outputShape().size());
-      float[] y = new float[size];
-      float[] dy = new float[size];
+      Layer l = layers.get(i);
+      int size = Math.multiplyExact(capacity, l.outputShape().size());
+      float[] y = inPlace[i] ? x : new float[size];
+      float[] dy = inPlace[i] ? dx : new float[size];
       frames[i] = new Frame(x, y, dx, dy, capacity, paramBase + paramOffsets[i], stateBase + stateOffsets[i]);
+      frames[i].runs = l;
+      if (i > 0 && frames[i - 1].deferred) {
+        frames[i].runs = ((Pool2dLayer) l).withRelu();
+      } else if (inPlace[i] && !keepOutput.test(i) && i + 1 < frames.length && isRelu(l)
+          && layers.get(i + 1) instanceof Pool2dLayer p && p.mode() == Pool2dLayer.Mode.MAX) {
+        frames[i].runs = new Deferred(l);
+        frames[i].deferred = true;
+      }
       x = y;
       dx = dy;
     }
@@ -163,7 +217,7 @@ public final class Sequence {
   public void forward(Frame[] frames, Pass pass, long seed) {
     for (int i = 0; i < frames.length; i++) {
       frames[i].bind(pass, Seeds.derive(seed, Seeds.DROPOUT, i));
-      layers.get(i).forward(frames[i]);
+      frames[i].runs.forward(frames[i]);
     }
   }
 
@@ -175,8 +229,31 @@ public final class Sequence {
   public void backward(Frame[] frames, int top) {
     int bottom = frames[0].dIn() != null ? 0 : firstWithParams();
     for (int i = top - 1; i >= bottom; i--) {
-      layers.get(i).backward(frames[i]);
+      frames[i].runs.backward(frames[i]);
     }
+  }
+
+  private static boolean isRelu(Layer l) {
+    return l instanceof ActivationLayer a && a.function() == ActivationFunction.RELU;
+  }
+
+  /** A ReLU applied by the max pool after it: nothing to do in place, forward or backward. */
+  private record Deferred(Layer relu) implements Layer {
+    @Override
+    public Shape inputShape() {
+      return relu.inputShape();
+    }
+
+    @Override
+    public Shape outputShape() {
+      return relu.outputShape();
+    }
+
+    @Override
+    public void forward(Frame f) {}
+
+    @Override
+    public void backward(Frame f) {}
   }
 
   private int firstWithParams() {

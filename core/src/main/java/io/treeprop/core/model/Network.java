@@ -85,9 +85,18 @@ public final class Network {
     return layout.initState();
   }
 
-  /** A workspace for batches of up to {@code capacity} rows; with {@code inputGradient}, backward also fills dX. */
+  /**
+   * A workspace for batches of up to {@code capacity} rows; with {@code inputGradient}, backward also fills dX.
+   * Layers run in place where they can, so after a pass {@link Workspace#activation} reads a layer's output only
+   * when its successor did not overwrite it (the last layer's and its predecessor's always).
+   */
   public Workspace newWorkspace(int capacity, boolean inputGradient) {
-    return new Workspace(this, capacity, inputGradient);
+    return new Workspace(this, capacity, inputGradient, i -> false);
+  }
+
+  /** As above, keeping layer {@code keptLayer}'s output readable after a pass (an encoder's code). */
+  public Workspace newWorkspace(int capacity, boolean inputGradient, int keptLayer) {
+    return new Workspace(this, capacity, inputGradient, i -> i == keptLayer);
   }
 
   /**

@@ -2,11 +2,13 @@ package io.treeprop.core.model;
 
 import io.treeprop.core.layer.Frame;
 import io.treeprop.core.layer.Pass;
+import java.util.function.IntPredicate;
 
 /**
  * Reusable buffers for passes over batches of up to {@link #capacity()} rows: the input, one {@link Frame} per
- * layer (its output and output gradient) and the {@link Pass} they share. Not thread-safe: one per thread, kept
- * across steps.
+ * layer (its output and output gradient) and the {@link Pass} they share. Layers that can run in place do (their
+ * output overwrites their predecessor's; see {@link io.treeprop.core.layer.Sequence}) unless the workspace was made
+ * to keep that predecessor's output. Not thread-safe: one per thread, kept across steps.
  */
 public final class Workspace {
   private final int capacity;
@@ -15,13 +17,14 @@ public final class Workspace {
   private final Pass pass = new Pass();
   private final float[] newState;
 
-  Workspace(Network net, int capacity, boolean inputGradient) {
+  Workspace(Network net, int capacity, boolean inputGradient, IntPredicate keepOutput) {
     if (capacity <= 0) {
       throw new IllegalArgumentException("workspace capacity (" + capacity + ") must be a positive row count");
     }
     this.capacity = capacity;
     input = new float[Math.multiplyExact(capacity, net.inputShape().size())];
-    frames = net.sequence().frames(capacity, input, inputGradient ? new float[input.length] : null, 0, 0);
+    frames = net.sequence().frames(capacity, input, inputGradient ? new float[input.length] : null, 0, 0,
+        keepOutput);
     newState = new float[net.layout().stateCount()];
   }
 
@@ -35,8 +38,21 @@ public final class Workspace {
     return input;
   }
 
-  /** Output of layer {@code i} (0-based); {@code activation(layers - 1)} is the network output. */
+  /**
+   * Output of layer {@code i} (0-based); {@code activation(layers - 1)} is the network output.
+   *
+   * @throws IllegalStateException when layer {@code i + 1} overwrites it in place, or applies it (a ReLU run by the
+   *     max pool after it); make the workspace with {@link Network#newWorkspace(int, boolean, int)} to keep it
+   */
   public float[] activation(int i) {
+    if (i + 1 < frames.length && frames[i + 1].out() == frames[i].out()) {
+      throw new IllegalStateException("layer " + i + "'s output is overwritten in place by layer " + (i + 1)
+          + ": make the workspace keeping it");
+    }
+    if (frames[i].outputDeferred()) {
+      throw new IllegalStateException("layer " + i + "'s ReLU is applied by the max pool after it: make the "
+          + "workspace keeping its output");
+    }
     return frames[i].out();
   }
 

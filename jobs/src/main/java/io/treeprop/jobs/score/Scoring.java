@@ -95,7 +95,8 @@ public final class Scoring {
     if (Reconstruction.of(model)) {
       int encoding = Reconstruction.encodingLayer(model);
       return BlockScorer.score(frame, featuresColumn, model.spec(), bc, Reconstruction.schema(encoding),
-          (net, ws, row) -> Reconstruction.values(net, ws, row, encoding), transform);
+          BlockScorer.Outputs.keeping(encoding, (net, ws, row) -> Reconstruction.values(net, ws, row, encoding)),
+          transform);
     }
     Loss loss = model.loss();
     Loss.Task task = loss == null ? Loss.Task.REGRESSION : loss.task();

@@ -122,7 +122,7 @@ public final class AutoencoderModel extends org.apache.spark.ml.Model<Autoencode
     int layer = encodingLayerIndex();
     Broadcast<Weights> bc = dataset.sparkSession().sparkContext().broadcast(
         new Weights(core().params(), core().state()), ClassTag$.MODULE$.apply(Weights.class));
-    return BlockScorer.score(dataset, getFeaturesCol(), core().spec(), bc, appended, (net, ws, row) -> {
+    BlockScorer.Outputs outputs = (net, ws, row) -> {
       List<Object> out = new ArrayList<>(2);
       if (enc) {
         out.add(Vectors.dense(row(ws.activation(layer), row, net.layers().get(layer).outputShape().size())));
@@ -132,7 +132,9 @@ public final class AutoencoderModel extends org.apache.spark.ml.Model<Autoencode
         out.add(Vectors.dense(row(ws.activation(n - 1), row, net.outputShape().size())));
       }
       return out.toArray();
-    });
+    };
+    return BlockScorer.score(dataset, getFeaturesCol(), core().spec(), bc, appended,
+        BlockScorer.Outputs.keeping(enc ? layer : -1, outputs));
   }
 
   private static double[] row(float[] a, int row, int width) {

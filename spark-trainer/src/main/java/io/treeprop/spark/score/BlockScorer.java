@@ -50,10 +50,28 @@ public final class BlockScorer {
   @FunctionalInterface
   public interface Outputs extends Serializable {
     /**
-     * @param ws the workspace after the forward pass: {@code ws.activation(i)} is layer i's output
+     * @param ws the workspace after the forward pass: {@code ws.activation(i)} is layer i's output (a hidden
+     *     layer's only when {@link #keptLayer()} names it)
      * @param row the row's index within the block
      */
     Object[] values(Network net, Workspace ws, int row);
+
+    /** The hidden layer whose output {@link #values} reads, kept from being overwritten in place; −1 for none. */
+    default int keptLayer() {
+      return -1;
+    }
+
+    /** {@code outputs}, reading hidden layer {@code layer}'s output too. */
+    static Outputs keeping(int layer, Outputs outputs) {
+      return new Keeping(layer, outputs);
+    }
+  }
+
+  private record Keeping(int keptLayer, Outputs outputs) implements Outputs {
+    @Override
+    public Object[] values(Network net, Workspace ws, int row) {
+      return outputs.values(net, ws, row);
+    }
   }
 
   /** A per-feature transform applied to each row's features as they are read (a model's input scaling). */
@@ -160,7 +178,7 @@ public final class BlockScorer {
         Outputs outputs, FeatureTransform transform) {
       this.in = in;
       this.net = Json.read(specJson, NetworkSpec.class, "network spec").compile();
-      this.ws = net.newWorkspace(MicroBatch.defaults().rows(net, BLOCK), false);
+      this.ws = net.newWorkspace(MicroBatch.defaults().rows(net, BLOCK), false, outputs.keptLayer());
       this.block = new ArrayList<>(ws.capacity());
       this.weights = weights;
       this.featureIndex = featureIndex;
