@@ -40,8 +40,9 @@ import org.openjdk.jmh.results.RunResult;
  * <ul>
  *   <li>{@code maxPool} (2×2, stride 2) and {@code batchNorm} (training: micro-batch statistics) do no matrix
  *       products; they are reported as memory bandwidth, the bytes of every tensor they must read or write once
- *       (pool: x, y, argmax forward, dy, argmax, dx backward; batch norm: x, y forward, dy, x, dx backward) per
- *       time, against {@code copy}, a {@code System.arraycopy} of one such tensor (read + write).
+ *       (pool: x, y, the window position (a byte) forward, dy, position, dx backward; batch norm: x, y forward,
+ *       dy, x, dx backward) per time, against {@code copy}, a {@code System.arraycopy} of one such tensor (read +
+ *       write).
  *   <li>{@code residual}: conv 3×3 same → batch norm → relu → conv 3×3 same → batch norm, identity shortcut, relu;
  *       {@code residualSgemm} runs the two convolutions' products.
  *   <li>{@code cnn}: the small CNN's training pass (conv 32 3×3 → relu → max pool 2 → conv 64 3×3 → relu → max
@@ -160,8 +161,8 @@ public class ImageBenchmark {
     Collection<RunResult> results = Jmh.run(ImageBenchmark.class, args);
     Jmh.Table t = new Jmh.Table(results, "batch " + B + ", 64 channels of 14x14 (small CNN: 1x28x28), forward + "
         + "backward; conv products " + ConvVariants.defaultChunk() + " sample(s) per sgemm");
-    // pool: x, y and argmax (int) forward; dy, argmax, dx backward
-    t.bandwidth("maxPool", 2 * (TENSOR + TENSOR / 4 + TENSOR / 4), "copy", 2 * TENSOR);
+    // pool: x, y and the window position (a byte per output) forward; dy, position, dx backward
+    t.bandwidth("maxPool", 2 * (TENSOR + TENSOR / 4 + TENSOR / 16), "copy", 2 * TENSOR);
     // batch norm: x, y forward; dy, x, dx backward
     t.bandwidth("batchNorm", 5 * TENSOR, "copy", 2 * TENSOR);
     t.bandwidth("copy", 2 * TENSOR, null, 0);
