@@ -21,8 +21,8 @@ import java.util.function.IntPredicate;
  * neither the first layer (the input belongs to the caller, and a block's shortcut reads it) nor the last (a fused
  * loss and the scorers read the logits under a final softmax or sigmoid, and a block's shortcut shares the last
  * output gradient), no layer already writing that buffer {@linkplain Layer#backwardReadsOutput() reads it in
- * backward}, and the caller does not read the overwritten output. Results are identical to the bit; the buffers
- * and the memory traffic of a conv → relu or dense → relu pair halve.
+ * backward}, and the caller does not read the overwritten output. Results are identical to the bit; a conv → relu
+ * or dense → relu pair needs half the buffers.
  *
  * <p><b>ReLU into max pooling.</b> A ReLU run in place whose successor is a max pool, and whose output the caller
  * does not read, does nothing itself: the pool pools its input and applies the ReLU to the pooled values

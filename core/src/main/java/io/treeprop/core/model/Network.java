@@ -88,7 +88,7 @@ public final class Network {
   /**
    * A workspace for batches of up to {@code capacity} rows; with {@code inputGradient}, backward also fills dX.
    * Layers run in place where they can, so after a pass {@link Workspace#activation} reads a layer's output only
-   * when its successor did not overwrite it (the last layer's and its predecessor's always).
+   * when its successor did not overwrite it or apply it (the last layer's always).
    */
   public Workspace newWorkspace(int capacity, boolean inputGradient) {
     return new Workspace(this, capacity, inputGradient, i -> false);
