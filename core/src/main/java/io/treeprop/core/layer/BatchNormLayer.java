@@ -84,7 +84,9 @@ public final class BatchNormLayer implements Layer {
       float inv;
       if (f.training()) {
         // one pass, Σx and Σx² in four interleaved double sums each (a single chain waits on every add's
-        // latency); σ² = Σx²/M − μ² loses nothing that matters in double for float inputs unless |μ|/σ > ~1e6
+        // latency). The cancellation in σ² = Σx²/M − μ² costs the variance a relative error of about
+        // M·1e-16·(μ/σ)² at worst (≤ 5e-12·(μ/σ)² for 256 rows of 28×28): far below float for activations'
+        // |μ|/σ, which is rarely above 10
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;

@@ -8,7 +8,8 @@ package io.treeprop.core.model;
  *
  * <pre>
  * bytesPerRow = 4 · (inputSize + Σ_layers (2 · outputSize + extra))   (activations, their gradients and the
- *                                                                    buffers inside blocks, float32)
+ *                                                                    buffers inside blocks, float32; a layer
+ *                                                                    run in place adds only its extra)
  * rows        = clamp(⌊budgetBytes / bytesPerRow⌋, 1, maxRows)
  * </pre>
  *
