@@ -78,56 +78,25 @@ public final class BatchNormLayer implements Layer {
     int g = f.paramOffset();
     int st = f.stateOffset();
     float[] stats = f.scratch(2 * channels);
+    double[] sums = new double[2];
     long m = (long) n * spatial;
     for (int ch = 0; ch < channels; ch++) {
       float mean;
       float inv;
       if (f.training()) {
-        // one pass, Σx and Σx² in four interleaved double sums each (a single chain waits on every add's
-        // latency). The cancellation in σ² = Σx²/M − μ² costs the variance a relative error of about
-        // M·1e-16·(μ/σ)² at worst (≤ 5e-12·(μ/σ)² for 256 rows of 28×28): far below float for activations'
+        // one pass for Σx and Σx². The cancellation in σ² = Σx²/M − μ² costs the variance a relative error of
+        // about M·1e-16·(μ/σ)² at worst (≤ 5e-12·(μ/σ)² for 256 rows of 28×28): far below float for activations'
         // |μ|/σ, which is rarely above 10
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        double q0 = 0;
-        double q1 = 0;
-        double q2 = 0;
-        double q3 = 0;
-        for (int r = 0; r < n; r++) {
-          int i = at(r, ch);
-          int end = i + spatial;
-          for (; i + 3 < end; i += 4) {
-            double a0 = x[i];
-            double a1 = x[i + 1];
-            double a2 = x[i + 2];
-            double a3 = x[i + 3];
-            s0 += a0;
-            s1 += a1;
-            s2 += a2;
-            s3 += a3;
-            q0 += a0 * a0;
-            q1 += a1 * a1;
-            q2 += a2 * a2;
-            q3 += a3 * a3;
-          }
-          for (; i < end; i++) {
-            double a0 = x[i];
-            s0 += a0;
-            q0 += a0 * a0;
-          }
-        }
-        double mu = (s0 + s1 + s2 + s3) / m;
-        double var = Math.max(0, (q0 + q1 + q2 + q3) / m - mu * mu);
-        double q = var * m;
+        channelSums(x, x, n, ch, sums);
+        double mu = sums[0] / m;
+        double var = Math.max(0, sums[1] / m - mu * mu);
         mean = (float) mu;
         inv = (float) (1 / Math.sqrt(var + epsilon));
         float[] ns = f.newState();
         if (ns != null) {
           float[] old = f.state();
           ns[st + ch] = (float) ((1 - momentum) * old[st + ch] + momentum * mu);
-          double unbiased = m > 1 ? q / (m - 1) : var;
+          double unbiased = m > 1 ? var * m / (m - 1) : var;
           ns[st + channels + ch] = (float) ((1 - momentum) * old[st + channels + ch] + momentum * unbiased);
         }
       } else {
@@ -146,6 +115,47 @@ public final class BatchNormLayer implements Layer {
     }
   }
 
+  /**
+   * {@code sums[0] = Σ u} and {@code sums[1] = Σ u·v} over channel {@code ch} of {@code n} rows, in double, each in
+   * four interleaved chains (a single chain waits on every add's latency): forward's Σx and Σx², backward's Σ dy
+   * and Σ dy·x.
+   */
+  private void channelSums(float[] u, float[] v, int n, int ch, double[] sums) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    double q0 = 0;
+    double q1 = 0;
+    double q2 = 0;
+    double q3 = 0;
+    for (int r = 0; r < n; r++) {
+      int i = at(r, ch);
+      int end = i + spatial;
+      for (; i + 3 < end; i += 4) {
+        double a0 = u[i];
+        double a1 = u[i + 1];
+        double a2 = u[i + 2];
+        double a3 = u[i + 3];
+        s0 += a0;
+        s1 += a1;
+        s2 += a2;
+        s3 += a3;
+        q0 += a0 * v[i];
+        q1 += a1 * v[i + 1];
+        q2 += a2 * v[i + 2];
+        q3 += a3 * v[i + 3];
+      }
+      for (; i < end; i++) {
+        double a0 = u[i];
+        s0 += a0;
+        q0 += a0 * v[i];
+      }
+    }
+    sums[0] = s0 + s1 + s2 + s3;
+    sums[1] = q0 + q1 + q2 + q3;
+  }
+
   @Override
   public void backward(Frame f) {
     int n = f.batch();
@@ -156,43 +166,15 @@ public final class BatchNormLayer implements Layer {
     float[] grad = f.grad();
     int g = f.paramOffset();
     float[] stats = f.scratch(2 * channels);
+    double[] sums = new double[2];
     long m = (long) n * spatial;
     for (int ch = 0; ch < channels; ch++) {
       float mean = stats[ch];
       float inv = stats[channels + ch];
-      // Σ dy and Σ dy·x̂ = (Σ dy·x − μ Σ dy)·inv, in four interleaved double sums each
-      double d0 = 0;
-      double d1 = 0;
-      double d2 = 0;
-      double d3 = 0;
-      double e0 = 0;
-      double e1 = 0;
-      double e2 = 0;
-      double e3 = 0;
-      for (int r = 0; r < n; r++) {
-        int i = at(r, ch);
-        int end = i + spatial;
-        for (; i + 3 < end; i += 4) {
-          double g0 = dy[i];
-          double g1 = dy[i + 1];
-          double g2 = dy[i + 2];
-          double g3 = dy[i + 3];
-          d0 += g0;
-          d1 += g1;
-          d2 += g2;
-          d3 += g3;
-          e0 += g0 * x[i];
-          e1 += g1 * x[i + 1];
-          e2 += g2 * x[i + 2];
-          e3 += g3 * x[i + 3];
-        }
-        for (; i < end; i++) {
-          d0 += dy[i];
-          e0 += (double) dy[i] * x[i];
-        }
-      }
-      double sumDy = d0 + d1 + d2 + d3;
-      double sumDyXhat = ((e0 + e1 + e2 + e3) - mean * sumDy) * inv;
+      // Σ dy and Σ dy·x̂ = (Σ dy·x − μ Σ dy)·inv
+      channelSums(dy, x, n, ch, sums);
+      double sumDy = sums[0];
+      double sumDyXhat = (sums[1] - mean * sumDy) * inv;
       grad[g + ch] += (float) sumDyXhat;
       grad[g + channels + ch] += (float) sumDy;
       if (dx == null) {

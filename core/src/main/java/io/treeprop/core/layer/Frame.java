@@ -24,8 +24,6 @@ public final class Frame {
   private Object extension;
   /** What runs on this frame when a Sequence runs it: its layer, or that layer fused with its neighbour. */
   Layer runs;
-  /** True when the layer's output is never written (a ReLU that the max pool after it applies). */
-  boolean deferred;
 
   /**
    * @param in input buffer {@code [capacity, inSize]}, shared with the previous frame's output
@@ -56,7 +54,7 @@ public final class Frame {
    * to its own (pooled) output instead; its buffer holds the ReLU's input.
    */
   public boolean outputDeferred() {
-    return deferred;
+    return runs instanceof Sequence.Deferred;
   }
 
   /** The pass this frame is bound to (a block hands it to its inner layers). */

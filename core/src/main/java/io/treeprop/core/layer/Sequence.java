@@ -200,12 +200,11 @@ public final class Sequence {
       float[] dy = inPlace[i] ? dx : new float[size];
       frames[i] = new Frame(x, y, dx, dy, capacity, paramBase + paramOffsets[i], stateBase + stateOffsets[i]);
       frames[i].runs = l;
-      if (i > 0 && frames[i - 1].deferred) {
+      if (i > 0 && frames[i - 1].outputDeferred()) {
         frames[i].runs = ((Pool2dLayer) l).withRelu();
       } else if (inPlace[i] && !keepOutput.test(i) && i + 1 < frames.length && isRelu(l)
           && layers.get(i + 1) instanceof Pool2dLayer p && p.mode() == Pool2dLayer.Mode.MAX) {
         frames[i].runs = new Deferred(l);
-        frames[i].deferred = true;
       }
       x = y;
       dx = dy;
@@ -238,7 +237,7 @@ public final class Sequence {
   }
 
   /** A ReLU applied by the max pool after it: nothing to do in place, forward or backward. */
-  private record Deferred(Layer relu) implements Layer {
+  record Deferred(Layer relu) implements Layer {
     @Override
     public Shape inputShape() {
       return relu.inputShape();

@@ -2,6 +2,7 @@ package io.treeprop.core.layer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -90,9 +91,9 @@ class InPlaceTest {
       assertEquals(i == 4, frames[i].outputDeferred(), "layer " + i);
     }
     // a kept output is not overwritten, nor deferred
-    assertTrue(!seq.inPlace(i -> i == 1)[2]);
+    assertFalse(seq.inPlace(i -> i == 1)[2]);
     assertTrue(seq.inPlace(i -> i == 1)[6]);
-    assertTrue(!seq.frames(B, new float[B * 72], null, 0, 0, i -> i == 4)[4].outputDeferred());
+    assertFalse(seq.frames(B, new float[B * 72], null, 0, 0, i -> i == 4)[4].outputDeferred());
   }
 
   @ParameterizedTest
